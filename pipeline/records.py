@@ -1,0 +1,114 @@
+"""Plain records passed between stages.
+
+Every stage takes and returns these dataclasses (or DataFrames with the same columns), never
+open files or connections, so the same function runs in a loop, under joblib or on Dask.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def stable_id(*parts: object, length: int = 16) -> str:
+    """A deterministic id from its parts (never Python's salted ``hash()``)."""
+    h = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:length]
+
+
+@dataclass(frozen=True)
+class Company:
+    """One row of a companies file."""
+
+    company_id: str
+    name: str
+    sector: str
+    seed_urls: tuple[str, ...]
+    allow_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of extracted text: a paragraph, list item, table row group or heading.
+
+    ``char_start``/``char_end`` index into :attr:`Extraction.text`.
+    """
+
+    text: str
+    page: int | None
+    section: tuple[str, ...]
+    kind: str  # "p" | "li" | "table" | "heading" | "pre"
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Main text of one document version, with its structure.
+
+    ``text`` is the blocks joined by blank lines; every block's offsets point into it.
+    ``flags`` name conditions a reader must know about (``cookie_wall``, ``login_wall``,
+    ``block_page``, ``error_page``, ``js_shell``, ``scanned_pages``, ``encrypted``, ...).
+    ``error`` is set when nothing usable could be extracted; the run goes on.
+    """
+
+    kind: str  # "html" | "pdf" | "text"
+    text: str
+    blocks: tuple[Block, ...]
+    title: str = ""
+    n_pages: int = 0
+    pages_without_text: tuple[int, ...] = ()
+    flags: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of a document's text that the tagger classifies.
+
+    ``passage_id`` derives from the version's content hash and the offsets, so the same
+    content always gets the same ids. ``context_before``/``context_after`` hold the
+    neighbouring sentences of the same document.
+    """
+
+    passage_id: str
+    sha256: str
+    seq: int
+    text: str
+    page: int | None
+    section: str
+    char_start: int
+    char_end: int
+    context_before: str = ""
+    context_after: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A passage that supports a verdict, with everything needed to cite it."""
+
+    passage_id: str
+    quote: str
+    score: float
+    url: str = ""
+    page: int | None = None
+    retrieved_at: str = ""
+    sha256: str = ""
+    future: bool = False
+    negative: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Coverage of one criterion by one company."""
+
+    company_id: str
+    framework: str
+    criterion: str
+    verdict: str  # "full" | "partial" | "none"
+    score: float  # 100 / 50 / 0
+    n_passages: int
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
