@@ -1,0 +1,420 @@
+"""The workspace: one SQLite database (WAL) plus raw documents stored by content hash.
+
+A workspace makes every run resumable and idempotent: each table has a natural key, stages
+skip work whose results are already stored, and raw files are written to a temporary name
+and renamed into place, so a killed process never leaves a partial file.
+
+Researchers load any table into pandas with one call::
+
+    >>> from pipeline import store
+    >>> passages = store.load("passages", "demo-output/workspace")
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import pandas as pd
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,              -- running | done | failed
+    stats TEXT                         -- JSON summary
+);
+CREATE TABLE IF NOT EXISTS companies (
+    company_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    sector TEXT NOT NULL,
+    seed_urls TEXT NOT NULL,           -- space-separated
+    allow_domains TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS crawl_queue (
+    run_id INTEGER NOT NULL,
+    company_id TEXT NOT NULL,
+    url TEXT NOT NULL,                 -- normalised
+    depth INTEGER NOT NULL,
+    referrer TEXT,
+    anchor TEXT,
+    state TEXT NOT NULL,               -- pending | done | failed | skipped
+    PRIMARY KEY (run_id, company_id, url)
+);
+CREATE TABLE IF NOT EXISTS fetches (
+    fetch_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL,
+    company_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    status INTEGER,
+    outcome TEXT NOT NULL,             -- new | changed | unchanged | not_modified | failed | blocked | robots | skipped
+    content_type TEXT,
+    kind TEXT,                         -- html | pdf | text | NULL
+    bytes INTEGER,
+    sha256 TEXT,
+    elapsed REAL,
+    error TEXT,
+    fetched_at TEXT NOT NULL,
+    UNIQUE (run_id, company_id, url)
+);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,           -- stable_id(company_id, url)
+    company_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    UNIQUE (company_id, url)
+);
+CREATE TABLE IF NOT EXISTS versions (
+    doc_id TEXT NOT NULL,
+    version INTEGER NOT NULL,          -- 1, 2, ... per document
+    sha256 TEXT NOT NULL,
+    retrieved_at TEXT NOT NULL,
+    run_id INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, version)
+);
+CREATE INDEX IF NOT EXISTS versions_sha ON versions (sha256);
+CREATE TABLE IF NOT EXISTS extractions (
+    sha256 TEXT PRIMARY KEY,
+    kind TEXT,
+    title TEXT,
+    n_pages INTEGER,
+    pages_without_text TEXT,           -- JSON list
+    n_chars INTEGER,
+    flags TEXT,                        -- space-separated
+    error TEXT,
+    text TEXT,
+    extracted_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+    passage_id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    page INTEGER,
+    section TEXT,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    context_before TEXT,
+    context_after TEXT
+);
+CREATE INDEX IF NOT EXISTS passages_sha ON passages (sha256);
+CREATE TABLE IF NOT EXISTS tags (
+    model TEXT NOT NULL,
+    passage_id TEXT NOT NULL,
+    criterion TEXT NOT NULL,
+    score REAL NOT NULL,
+    label INTEGER NOT NULL,
+    PRIMARY KEY (model, passage_id, criterion)
+);
+CREATE TABLE IF NOT EXISTS passage_attributes (
+    model TEXT NOT NULL,
+    passage_id TEXT NOT NULL,
+    future INTEGER NOT NULL,
+    negative INTEGER NOT NULL,
+    PRIMARY KEY (model, passage_id)
+);
+CREATE TABLE IF NOT EXISTS tagged (
+    model TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    tagged_at TEXT NOT NULL,
+    PRIMARY KEY (model, sha256)
+);
+CREATE TABLE IF NOT EXISTS scores (
+    run_id INTEGER NOT NULL,
+    company_id TEXT NOT NULL,
+    framework TEXT NOT NULL,
+    criterion TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    score REAL NOT NULL,
+    n_passages INTEGER NOT NULL,
+    evidence TEXT NOT NULL,            -- JSON list of evidence dicts
+    PRIMARY KEY (run_id, company_id, criterion)
+);
+CREATE TABLE IF NOT EXISTS framework_scores (
+    run_id INTEGER NOT NULL,
+    company_id TEXT NOT NULL,
+    framework TEXT NOT NULL,           -- rdr, rdr.G, rdr.F, rdr.P, gni, ungp, msa
+    score REAL,
+    PRIMARY KEY (run_id, company_id, framework)
+);
+"""
+
+TABLES = (
+    "runs", "companies", "crawl_queue", "fetches", "documents", "versions", "extractions",
+    "passages", "tags", "passage_attributes", "tagged", "scores", "framework_scores",
+)
+
+
+class StoreError(RuntimeError):
+    """The workspace cannot be read or written; the message says what to do."""
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string (seconds)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Workspace:
+    """A workspace directory: ``hrdc.sqlite`` and ``raw/`` (content-addressed documents).
+
+    One connection is shared by the threads of a process; writes are serialised by a lock.
+    """
+
+    DB_NAME = "hrdc.sqlite"
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            if not create:
+                raise StoreError(f"workspace {self.path} does not exist; create it with `hrdc run` or `hrdc crawl`")
+            try:
+                self.path.mkdir(parents=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create workspace {self.path}: {exc.strerror}") from None
+        elif not self.path.is_dir():
+            raise StoreError(f"workspace {self.path} is not a directory")
+        self.raw_dir = self.path / "raw"
+        self._lock = threading.RLock()
+        try:
+            self.raw_dir.mkdir(exist_ok=True)
+            self._conn = sqlite3.connect(
+                self.path / self.DB_NAME, timeout=60, check_same_thread=False, isolation_level=None
+            )
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open workspace {self.path}: {exc}; check that the folder is writable") from None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+    def _migrate(self) -> None:
+        row = self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if row:
+            found = self._conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if found and int(found[0]) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"workspace {self.path} was written by a newer hrdc (schema {found[0]}); upgrade hrdc"
+                )
+        self._conn.executescript(SCHEMA)
+        self._conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+
+    # -- SQL helpers ----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all or nothing, serialised across threads."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._store_error(exc) from None
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._conn.execute("ROLLBACK")
+                raise self._store_error(exc) from None
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def frame(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> pd.DataFrame:
+        with self._lock:
+            return pd.read_sql_query(sql, self._conn, params=params)
+
+    def insert(
+        self,
+        table: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        conflict: str = "ignore",
+        conn: sqlite3.Connection | None = None,
+    ) -> int:
+        """Insert dict rows; ``conflict`` is "ignore" (keep stored rows) or "replace".
+
+        Returns the number of rows written. Pass ``conn`` to write inside an open transaction.
+        """
+        rows = list(rows)
+        if not rows:
+            return 0
+        if table not in TABLES:
+            raise StoreError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
+        if conflict not in ("ignore", "replace"):
+            raise ValueError(f"conflict={conflict!r}: use 'ignore' or 'replace'")
+        columns = list(rows[0])
+        sql = (
+            f"INSERT OR {conflict.upper()} INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})"
+        )
+        values = [tuple(_sql_value(row[c]) for c in columns) for row in rows]
+        if conn is not None:
+            return conn.executemany(sql, values).rowcount
+        with self.transaction() as c:
+            return c.executemany(sql, values).rowcount
+
+    def _store_error(self, exc: sqlite3.Error) -> StoreError:
+        text = str(exc)
+        if "readonly" in text or "read-only" in text:
+            hint = "the workspace is read-only; make it writable or use another --workspace"
+        elif "disk" in text and "full" in text:
+            hint = "the disk is full; free space and rerun (completed work is kept)"
+        elif "locked" in text:
+            hint = "another hrdc process is writing this workspace; wait for it or use another --workspace"
+        else:
+            hint = "rerun; completed work is kept"
+        return StoreError(f"workspace {self.path}: {text}: {hint}")
+
+    # -- runs -----------------------------------------------------------------------------
+    def start_run(self, command: str) -> int:
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')", (command, now())
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str = "done", stats: Mapping[str, Any] | None = None) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE runs SET finished_at=?, status=?, stats=? WHERE run_id=?",
+                (now(), status, json.dumps(stats or {}, sort_keys=True, default=str), run_id),
+            )
+
+    def unfinished_run(self, command: str) -> int | None:
+        """The latest run of ``command`` that was interrupted, to resume it."""
+        row = self.query(
+            "SELECT run_id, status FROM runs WHERE command=? ORDER BY run_id DESC LIMIT 1", (command,)
+        )
+        return int(row[0]["run_id"]) if row and row[0]["status"] == "running" else None
+
+    # -- raw documents --------------------------------------------------------------------
+    def raw_path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(ch not in "0123456789abcdef" for ch in sha256):
+            raise StoreError(f"not a sha256 hex digest: {sha256!r}")
+        return self.raw_dir / sha256[:2] / sha256
+
+    def has_raw(self, sha256: str) -> bool:
+        return self.raw_path(sha256).exists()
+
+    def put_raw(self, data: bytes) -> str:
+        """Store bytes under their sha256 (atomically) and return the digest."""
+        digest = sha256_bytes(data)
+        target = self.raw_path(digest)
+        if target.exists():
+            return digest
+        try:
+            target.parent.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            raise StoreError(f"cannot write {target}: {exc.strerror}; check free space and permissions") from None
+        return digest
+
+    def get_raw(self, sha256: str) -> bytes:
+        path = self.raw_path(sha256)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise StoreError(
+                f"raw document {sha256} is missing from {self.raw_dir}; rerun `hrdc crawl` to fetch it again"
+            ) from None
+
+    def clean_partial_files(self) -> int:
+        """Remove temporary files a killed process left behind; returns how many."""
+        removed = 0
+        for tmp in self.raw_dir.glob("*/.tmp-*"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                removed += 1
+        return removed
+
+    # -- meta -----------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.query("SELECT value FROM meta WHERE key=?", (key,))
+        return row[0]["value"] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def _sql_value(value: Any) -> Any:
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def open_workspace(workspace: str | os.PathLike[str] | Workspace, *, create: bool = False) -> Workspace:
+    return workspace if isinstance(workspace, Workspace) else Workspace(workspace, create=create)
+
+
+def load(table: str, workspace: str | os.PathLike[str] | Workspace) -> pd.DataFrame:
+    """Load one table of a workspace as a DataFrame.
+
+    >>> load("scores", "demo-output/workspace").head()  # doctest: +SKIP
+    """
+    if table not in TABLES:
+        raise KeyError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
+    ws = open_workspace(workspace)
+    try:
+        return ws.frame(f"SELECT * FROM {table}")
+    finally:
+        if not isinstance(workspace, Workspace):
+            ws.close()
