@@ -1,0 +1,238 @@
+"""The stages over a workspace: what is new is processed, what is stored is skipped.
+
+Each ``run_*`` function reads its input from the store, maps a pure function over it (in
+parallel through :mod:`pipeline.parallel`) and writes results back in batches, one
+transaction per batch, so a killed run resumes where it stopped and a rerun adds nothing.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from . import score as scoring
+from .parallel import pmap
+from .records import Passage
+from .settings import Settings
+from .store import Workspace, now
+
+log = logging.getLogger("hrdc.run")
+
+# Tags below this score are not stored: they never support a verdict and would make the tags
+# table hundreds of times larger than the passages table. Review export still sees everything
+# near the decision thresholds (all thresholds of the shipped model are far above it).
+TAG_STORE_FLOOR = 0.05
+
+
+@dataclass
+class StageSummary:
+    """What one stage did, for logs and the run summary."""
+
+    stage: str
+    processed: int = 0
+    skipped: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def format(self) -> str:
+        extra = ", ".join(f"{k} {v}" for k, v in self.counts.items())
+        return (f"{self.stage}: {self.processed} processed, {self.skipped} already done, "
+                f"{self.errors} errors{', ' + extra if extra else ''} ({self.seconds:.1f} s)")
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _progress(total: int, desc: str, unit: str, enabled: bool):
+    return tqdm(total=total, desc=desc, unit=unit, disable=not enabled, leave=False)
+
+
+# -- extract + segment ----------------------------------------------------------------------
+def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str) -> tuple[dict, list[dict]]:
+    """Pure worker: raw bytes of one version -> (extraction row, passage rows)."""
+    from .extract import extract
+    from .segment import segment
+
+    ext = extract(data, kind=kind, url=url)
+    passages = segment(ext, sha256) if ext.text and not ext.error else []
+    row = {
+        "sha256": sha256, "kind": ext.kind, "title": ext.title, "n_pages": ext.n_pages,
+        "pages_without_text": list(ext.pages_without_text), "n_chars": len(ext.text),
+        "flags": " ".join(ext.flags), "error": ext.error, "text": ext.text, "extracted_at": now(),
+    }
+    return row, [p.to_dict() for p in passages]
+
+
+def _raw_items(ws: Workspace, todo: pd.DataFrame) -> Iterator[tuple[str, bytes, str | None, str]]:
+    for row in todo.itertuples(index=False):
+        yield row.sha256, ws.get_raw(row.sha256), row.kind, row.url
+
+
+def run_extract(ws: Workspace, settings: Settings, *, progress: bool = True) -> StageSummary:
+    """Extract and segment every stored version that has no extraction yet."""
+    started = time.perf_counter()
+    todo = ws.frame(
+        """SELECT v.sha256, MIN(d.kind) AS kind, MIN(d.url) AS url FROM versions v
+           JOIN documents d USING (doc_id)
+           WHERE v.sha256 NOT IN (SELECT sha256 FROM extractions)
+           GROUP BY v.sha256 ORDER BY MIN(v.retrieved_at), v.sha256"""
+    )
+    done = ws.query("SELECT COUNT(*) AS n FROM extractions")[0]["n"]
+    summary = StageSummary("extract", skipped=int(done))
+    bar = _progress(len(todo), "extract", "doc", progress)
+    results = pmap(extract_and_segment, _raw_items(ws, todo), settings)
+    for batch in _batched(results, max(1, settings.batch_size // 8)):
+        with ws.transaction() as conn:
+            for ext_row, passage_rows in batch:
+                ws.insert("passages", passage_rows, conn=conn)
+                ws.insert("extractions", [ext_row], conn=conn)
+                summary.processed += 1
+                summary.counts["passages"] = summary.counts.get("passages", 0) + len(passage_rows)
+                summary.counts["pages"] = summary.counts.get("pages", 0) + int(ext_row["n_pages"] or 0)
+                if ext_row["error"]:
+                    summary.errors += 1
+                    log.warning("extract %s (%s): %s", ext_row["sha256"][:12], ext_row["kind"], ext_row["error"])
+        bar.update(len(batch))
+    bar.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# -- tag ------------------------------------------------------------------------------------
+_TAGGERS: dict[str, Any] = {}
+
+
+def _tagger(model: str):
+    if model not in _TAGGERS:
+        from .tag import load_model
+
+        _TAGGERS[model] = load_model(model or None)
+    return _TAGGERS[model]
+
+
+def tag_passages(model: str, sha256: str, passages: list[dict]) -> tuple[str, str, list[dict], list[dict]]:
+    """Pure worker: the passages of one version -> (model id, sha256, tag rows, attribute rows)."""
+    tagger = _tagger(model)
+    texts = [p["text"] for p in passages]
+    contexts = [f"{p['context_before'] or ''} {p['context_after'] or ''}".strip() for p in passages]
+    proba = tagger.predict_proba(texts, contexts) if texts else np.zeros((0, len(tagger.criteria_)))
+    thresholds = np.array([tagger.thresholds_[c] for c in tagger.criteria_])
+    tags, attrs = [], []
+    rows, cols = np.nonzero(proba >= min(TAG_STORE_FLOOR, thresholds.min()))
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        tags.append({"model": tagger.model_id, "passage_id": passages[i]["passage_id"],
+                     "criterion": tagger.criteria_[j], "score": round(float(proba[i, j]), 5),
+                     "label": bool(proba[i, j] >= thresholds[j])})
+    for p, a in zip(passages, tagger.attributes(texts) if texts else []):
+        attrs.append({"model": tagger.model_id, "passage_id": p["passage_id"],
+                      "future": bool(a["future"]), "negative": bool(a["negative"])})
+    return tagger.model_id, sha256, tags, attrs
+
+
+def _passage_groups(ws: Workspace, shas: Sequence[str], model: str) -> Iterator[tuple[str, str, list[dict]]]:
+    for sha in shas:
+        rows = ws.query(
+            "SELECT passage_id, text, context_before, context_after FROM passages WHERE sha256=? ORDER BY seq",
+            (sha,),
+        )
+        yield model, sha, [dict(r) for r in rows]
+
+
+def run_tag(ws: Workspace, settings: Settings, *, progress: bool = True) -> StageSummary:
+    """Tag the passages of every extracted version the current model has not tagged yet."""
+    started = time.perf_counter()
+    tagger = _tagger(settings.model)
+    shas = [r["sha256"] for r in ws.query(
+        "SELECT sha256 FROM extractions WHERE sha256 NOT IN (SELECT sha256 FROM tagged WHERE model=?) "
+        "ORDER BY sha256", (tagger.model_id,))]
+    done = ws.query("SELECT COUNT(*) AS n FROM tagged WHERE model=?", (tagger.model_id,))[0]["n"]
+    summary = StageSummary("tag", skipped=int(done), counts={"passages": 0, "tags": 0})
+    bar = _progress(len(shas), "tag", "doc", progress)
+    results = pmap(tag_passages, _passage_groups(ws, shas, settings.model), settings)
+    for batch in _batched(results, max(1, settings.batch_size // 8)):
+        with ws.transaction() as conn:
+            for model_id, sha, tags, attrs in batch:
+                ws.insert("tags", tags, conflict="replace", conn=conn)
+                ws.insert("passage_attributes", attrs, conflict="replace", conn=conn)
+                ws.insert("tagged", [{"model": model_id, "sha256": sha, "tagged_at": now()}], conn=conn)
+                summary.processed += 1
+                summary.counts["passages"] += len(attrs)
+                summary.counts["tags"] += sum(1 for t in tags if t["label"])
+        bar.update(len(batch))
+    bar.close()
+    ws.set_meta("model", tagger.model_id)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# -- score ----------------------------------------------------------------------------------
+def current_tags(ws: Workspace, model_id: str) -> pd.DataFrame:
+    """Tags of every company's current documents (latest version of each), with provenance."""
+    return ws.frame(
+        """WITH latest AS (
+               SELECT v.doc_id, v.sha256, v.retrieved_at FROM versions v
+               JOIN (SELECT doc_id, MAX(version) AS version FROM versions GROUP BY doc_id) m
+               ON m.doc_id = v.doc_id AND m.version = v.version)
+           SELECT d.company_id, t.passage_id, t.criterion, t.score, t.label,
+                  COALESCE(a.future, 0) AS future, COALESCE(a.negative, 0) AS negative,
+                  p.text, d.url, p.page, l.retrieved_at, l.sha256
+           FROM latest l
+           JOIN documents d ON d.doc_id = l.doc_id
+           JOIN passages p ON p.sha256 = l.sha256
+           JOIN tags t ON t.passage_id = p.passage_id AND t.model = ?
+           LEFT JOIN passage_attributes a ON a.passage_id = p.passage_id AND a.model = t.model
+           ORDER BY d.company_id, t.criterion, t.score DESC, d.url""",
+        (model_id,),
+    )
+
+
+def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules = scoring.ScoringRules(),
+              progress: bool = True) -> tuple[int, StageSummary]:
+    """Score every company against every leaf criterion; one new scoring run per call."""
+    from .taxonomy import load_taxonomy
+
+    started = time.perf_counter()
+    taxonomy = load_taxonomy()
+    model_id = ws.get_meta("model") or _tagger(settings.model).model_id
+    companies = ws.frame("SELECT company_id, sector FROM companies ORDER BY company_id")
+    tags = current_tags(ws, model_id)
+    run_id = ws.start_run("score")
+    summary = StageSummary("score", counts={"full": 0, "partial": 0, "none": 0})
+    groups = dict(tuple(tags.groupby("company_id"))) if len(tags) else {}
+    empty = pd.DataFrame(columns=["company_id", *scoring.TAG_COLUMNS])
+    for company in tqdm(companies.itertuples(index=False), total=len(companies), desc="score",
+                        unit="company", disable=not progress, leave=False):
+        verdicts = scoring.score_company(company.company_id, groups.get(company.company_id, empty),
+                                         taxonomy.leaves, rules)
+        fw = scoring.framework_scores(verdicts, scoring.company_type(company.sector), taxonomy)
+        with ws.transaction() as conn:
+            ws.insert("scores", [
+                {"run_id": run_id, "company_id": v.company_id, "framework": v.framework,
+                 "criterion": v.criterion, "verdict": v.verdict, "score": v.score,
+                 "n_passages": v.n_passages, "evidence": [asdict(e) for e in v.evidence]}
+                for v in verdicts], conn=conn)
+            ws.insert("framework_scores", [
+                {"run_id": run_id, "company_id": company.company_id, "framework": k, "score": s}
+                for k, s in fw.items()], conn=conn)
+        for v in verdicts:
+            summary.counts[v.verdict] += 1
+        summary.processed += 1
+    summary.seconds = time.perf_counter() - started
+    ws.finish_run(run_id, "done", {"model": model_id, **summary.counts})
+    return run_id, summary

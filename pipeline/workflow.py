@@ -1,0 +1,68 @@
+"""The whole pipeline on one workspace: crawl, extract, tag, score, export."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from .settings import Settings
+from .store import Workspace
+
+log = logging.getLogger("hrdc.run")
+
+
+@dataclass
+class RunResult:
+    """What a full run did and wrote."""
+
+    workspace: Path
+    crawl: str = ""
+    stages: list = field(default_factory=list)
+    score_run: int | None = None
+    exports: dict[str, list[Path]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def format(self) -> str:
+        lines = [f"workspace {self.workspace}", self.crawl]
+        lines += [s.format() for s in self.stages]
+        if self.score_run is not None:
+            lines.append(f"scoring run {self.score_run}")
+        for fmt, paths in self.exports.items():
+            lines += [f"{fmt:8s} {p}" for p in paths]
+        lines.append(f"done in {self.seconds:.1f} s")
+        return "\n".join(line for line in lines if line)
+
+
+def run_all(
+    companies: str | Path,
+    workspace: str | Path,
+    out: str | Path,
+    settings: Settings,
+    *,
+    formats: Sequence[str] = ("csv", "xlsx", "parquet", "html"),
+    progress: bool = True,
+) -> RunResult:
+    """Run every stage; each skips what the workspace already holds, so a rerun resumes."""
+    from .companies import read_companies
+    from .crawl import crawl
+    from .report import export_workspace
+    from .run import run_extract, run_score, run_tag
+
+    started = time.perf_counter()
+    company_list = read_companies(companies)  # fail before touching the workspace
+    result = RunResult(Path(workspace))
+    with Workspace(workspace) as ws:
+        result.crawl = crawl(ws, company_list, settings, progress=progress).format()
+        log.info("%s", result.crawl)
+        for stage in (run_extract, run_tag):
+            summary = stage(ws, settings, progress=progress)
+            log.info("%s", summary.format())
+            result.stages.append(summary)
+        result.score_run, summary = run_score(ws, settings, progress=progress)
+        log.info("%s", summary.format())
+        result.stages.append(summary)
+        result.exports = export_workspace(ws, out, formats)
+    result.seconds = time.perf_counter() - started
+    return result
