@@ -1,0 +1,103 @@
+"""Change between two scoring runs (of one workspace, or of two workspaces): score deltas per
+company and criterion, with the documents and evidence passages that changed."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .store import StoreError, Workspace
+
+CHANGE_COLUMNS = [
+    "company_id", "company", "framework", "criterion", "score_from", "score_to", "delta",
+    "verdict_from", "verdict_to", "changed_documents", "evidence_added", "evidence_removed",
+]
+
+
+def score_runs(ws: Workspace) -> list[int]:
+    """Scoring runs of a workspace that wrote scores, oldest first."""
+    return [int(r["run_id"]) for r in ws.query("SELECT DISTINCT run_id FROM scores ORDER BY run_id")]
+
+
+def _scores(ws: Workspace, run_id: int) -> pd.DataFrame:
+    frame = ws.frame(
+        """SELECT s.company_id, c.name AS company, s.framework, s.criterion, s.score, s.verdict, s.evidence
+           FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?""", (run_id,))
+    if frame.empty:
+        raise StoreError(f"workspace {ws.path}: scoring run {run_id} has no scores; "
+                         f"runs with scores: {score_runs(ws) or 'none'}")
+    frame["passages"] = frame.pop("evidence").map(lambda e: {x["passage_id"] for x in json.loads(e)})
+    return frame
+
+
+def _run_time(ws: Workspace, run_id: int) -> str:
+    row = ws.query("SELECT started_at FROM runs WHERE run_id=?", (run_id,))
+    return row[0]["started_at"] if row else ""
+
+
+def _changed_documents(ws: Workspace, after: str, until: str) -> pd.DataFrame:
+    """Document versions retrieved in (after, until] that replaced an earlier version."""
+    return ws.frame(
+        """SELECT d.company_id, d.url FROM versions v JOIN documents d USING (doc_id)
+           WHERE v.version > 1 AND v.retrieved_at > ? AND v.retrieved_at <= ?""", (after, until))
+
+
+def compare_runs(
+    ws_from: Workspace, run_from: int, ws_to: Workspace | None = None, run_to: int | None = None
+) -> pd.DataFrame:
+    """One row per company x criterion present in both runs whose score or evidence changed."""
+    ws_to = ws_to or ws_from
+    run_to = run_to if run_to is not None else score_runs(ws_to)[-1]
+    before, after = _scores(ws_from, run_from), _scores(ws_to, run_to)
+    merged = before.merge(after, on=["company_id", "framework", "criterion"], suffixes=("_from", "_to"))
+    merged["company"] = merged.pop("company_to")
+    merged = merged.drop(columns="company_from")
+    merged["delta"] = merged["score_to"] - merged["score_from"]
+    merged["evidence_added"] = [len(b - a) for a, b in zip(merged["passages_from"], merged["passages_to"])]
+    merged["evidence_removed"] = [len(a - b) for a, b in zip(merged["passages_from"], merged["passages_to"])]
+    if ws_to is ws_from:
+        docs = _changed_documents(ws_to, _run_time(ws_from, run_from), _run_time(ws_to, run_to))
+    else:
+        docs = _changed_documents(ws_to, "", _run_time(ws_to, run_to))
+    urls = docs.groupby("company_id")["url"].agg(lambda u: " ".join(sorted(set(u)))).to_dict()
+    merged["changed_documents"] = merged["company_id"].map(urls).fillna("")
+    changed = merged[(merged["delta"] != 0) | (merged["evidence_added"] > 0) | (merged["evidence_removed"] > 0)]
+    return changed[CHANGE_COLUMNS].sort_values(["company", "framework", "criterion"]).reset_index(drop=True)
+
+
+def previous_run(ws: Workspace, run_id: int) -> int | None:
+    earlier = [r for r in score_runs(ws) if r < run_id]
+    return earlier[-1] if earlier else None
+
+
+def compare_main(workspace: str, against: str | None, from_run: int | None, to_run: int | None,
+                 out: str | None) -> int:
+    """``hrdc compare``: print (or write) the deltas between two scoring runs."""
+    with Workspace(workspace, create=False) as ws:
+        if against:
+            with Workspace(against, create=False) as other:
+                runs = score_runs(other)
+                if not runs:
+                    raise StoreError(f"workspace {other.path} has no scoring run; run `hrdc score` there first")
+                frame = compare_runs(other, from_run or runs[-1], ws, to_run)
+        else:
+            runs = score_runs(ws)
+            if len(runs) < 2 and from_run is None:
+                raise StoreError(f"workspace {ws.path} has {len(runs)} scoring run(s); compare needs two "
+                                 "(run `hrdc score` again after a new crawl, or pass --against OTHER_WORKSPACE)")
+            to_run = to_run or runs[-1]
+            from_run = from_run or previous_run(ws, to_run)
+            if from_run is None:
+                raise StoreError(f"no scoring run before run {to_run} in {ws.path}")
+            frame = compare_runs(ws, from_run, ws, to_run)
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(out, index=False)
+        print(f"{len(frame)} changed company x criterion rows -> {out}")
+    elif frame.empty:
+        print("no score changed")
+    else:
+        frame.drop(columns=["company_id"]).to_csv(sys.stdout, index=False)
+    return 0

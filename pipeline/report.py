@@ -1,0 +1,71 @@
+"""Assemble the export :class:`~pipeline.export.Report` from a workspace's latest scoring run."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from .compare import compare_runs, previous_run, score_runs
+from .export import Report, write_exports
+from .store import StoreError, Workspace
+
+
+def _criteria_frame() -> pd.DataFrame:
+    from .taxonomy import load_taxonomy
+
+    frame = load_taxonomy().to_frame()
+    if "criterion" not in frame and "id" in frame:
+        frame = frame.rename(columns={"id": "criterion"})
+    return frame[[c for c in ("criterion", "framework", "title", "category", "family") if c in frame]]
+
+
+def build_report(ws: Workspace, run_id: int | None = None) -> Report:
+    """The coverage, framework, change and document tables of one scoring run (default latest)."""
+    runs = score_runs(ws)
+    if not runs:
+        raise StoreError(f"workspace {ws.path} has no scores yet; run `hrdc score --workspace {ws.path}`")
+    run_id = run_id or runs[-1]
+    criteria = _criteria_frame()
+    scores = ws.frame(
+        """SELECT c.name AS company, s.company_id, c.sector, s.framework, s.criterion, s.verdict, s.score,
+                  s.n_passages, s.evidence AS evidence_json
+           FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?""", (run_id,))
+    scores = scores.merge(criteria.drop(columns="framework"), on="criterion", how="left")
+    best = scores["evidence_json"].map(lambda e: (json.loads(e) or [{}])[0])
+    scores["evidence"] = best.map(lambda e: e.get("quote", ""))
+    scores["url"] = best.map(lambda e: e.get("url", ""))
+    scores["page"] = best.map(lambda e: e.get("page")).astype("Int64")
+    coverage = scores[["company", "framework", "criterion", "title", "verdict", "score", "n_passages",
+                       "evidence", "url", "page", "company_id", "sector", "category", "family", "evidence_json"]]
+    frameworks = ws.frame(
+        """SELECT c.name AS company, f.framework, f.score FROM framework_scores f
+           JOIN companies c USING (company_id) WHERE f.run_id = ? ORDER BY c.name, f.framework""", (run_id,))
+    before = previous_run(ws, run_id)
+    changes = compare_runs(ws, before, ws, run_id) if before else pd.DataFrame()
+    documents = ws.frame(
+        """WITH latest AS (
+               SELECT v.doc_id, v.sha256, v.retrieved_at FROM versions v
+               JOIN (SELECT doc_id, MAX(version) AS version FROM versions GROUP BY doc_id) m
+               ON m.doc_id = v.doc_id AND m.version = v.version)
+           SELECT c.name AS company, d.url, d.kind, COALESCE(e.title, '') AS title, l.retrieved_at, l.sha256,
+                  (SELECT COUNT(*) FROM passages p WHERE p.sha256 = l.sha256) AS n_passages,
+                  COALESCE(e.flags, '') AS flags
+           FROM latest l JOIN documents d USING (doc_id) JOIN companies c USING (company_id)
+           LEFT JOIN extractions e ON e.sha256 = l.sha256 ORDER BY c.name, d.url""")
+    run = ws.query("SELECT started_at, finished_at, stats FROM runs WHERE run_id=?", (run_id,))
+    stats = json.loads(run[0]["stats"] or "{}") if run else {}
+    meta = {
+        "run_id": run_id, "date": run[0]["finished_at"] if run else "", "model": stats.get("model", ""),
+        "previous_run": before, "companies": int(scores["company_id"].nunique()),
+        "documents": int(len(documents)), "passages": int(documents["n_passages"].sum()) if len(documents) else 0,
+        "criteria": int(scores["criterion"].nunique()), "workspace": str(ws.path),
+    }
+    return Report(coverage=coverage, frameworks=frameworks, changes=changes, documents=documents,
+                  meta=meta, criteria=criteria)
+
+
+def export_workspace(ws: Workspace, out: str | Path, formats: Sequence[str]) -> dict[str, list[Path]]:
+    """Build the report of the latest scoring run and write it in ``formats`` under ``out``."""
+    return write_exports(build_report(ws), out, formats)
