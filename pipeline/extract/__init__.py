@@ -1,0 +1,61 @@
+"""Extract the main text of a document (HTML, PDF or plain text) as blocks with structure.
+
+>>> from pipeline.extract import extract
+>>> extraction = extract(body, url="https://example.com/privacy")  # doctest: +SKIP
+>>> extraction.text, extraction.blocks[0].section, extraction.flags  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.records import Extraction
+
+from .detect import decode_html, detect_kind
+from .html import assemble, extract_html
+from .normalize import clean_block
+from .pdf import extract_pdf
+
+__all__ = ["Extraction", "decode_html", "detect_kind", "extract", "extract_file", "extract_text"]
+
+
+def extract_text(data: bytes | str) -> Extraction:
+    """Plain text: paragraphs are separated by blank lines."""
+    text = data if isinstance(data, str) else decode_html(data, "text/plain")[0]
+    items = [(b, "p", ()) for b in (clean_block(chunk) for chunk in text.replace("\r\n", "\n").split("\n\n")) if b]
+    joined, blocks = assemble(items)
+    return Extraction("text", joined, blocks, flags=() if blocks else ("no_text",))
+
+
+def extract(data: bytes, kind: str | None = None, url: str = "", content_type: str = "") -> Extraction:
+    """Extract one payload; bad content gives an Extraction with ``error``/``flags``, never an exception.
+
+    ``kind`` ("pdf", "html" or "text") skips detection; otherwise :func:`detect_kind` decides
+    from the bytes, the Content-Type and the URL.
+    """
+    kind = kind or detect_kind(data, content_type, url)
+    try:
+        if kind == "pdf":
+            return extract_pdf(data)
+        if kind == "html":
+            return extract_html(data, url=url, content_type=content_type)
+        if kind == "text":
+            return extract_text(data)
+    except Exception as exc:  # a parser bug must not stop a crawl of thousands of documents
+        return Extraction(kind, "", (), flags=("corrupt",), error=f"{kind} extraction failed: {type(exc).__name__}: {exc}")
+    return Extraction(kind or "unknown", "", (), flags=("no_text",),
+                      error=f"unsupported content (Content-Type {content_type or 'unknown'!r}, url {url!r}); expected PDF, HTML or text")
+
+
+def extract_file(path: str | Path) -> Extraction:
+    """Extract a local file; FileNotFoundError or ValueError names the file when it cannot be used."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
+    kind = detect_kind(data, url=path.name)
+    if kind is None:
+        raise ValueError(f"{path}: unsupported file type; expected a PDF, an HTML page or a .txt file")
+    return extract(data, kind, url=str(path))

@@ -1,0 +1,203 @@
+"""HTML: trafilatura decides what the main content is; its element tree gives the structure."""
+from __future__ import annotations
+
+import copy
+import re
+
+from lxml import etree
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from pipeline.records import Block, Extraction
+
+from .detect import decode_html, page_flags, page_signals
+from .normalize import clean_block, strip_bullet
+
+# Policy and legal pages are long, sectioned documents; trafilatura's default pruning drops
+# whole sections of them (OPP-115 token recall 0.917), its recall preset keeps them (0.972).
+# On news pages the recall preset adds captions and teasers, so it is used only here.
+POLICY_PAGE = re.compile(
+    r"privacy|terms|polic(?:y|ies)|cookie|legal|conditions|notice|statement|human.rights|slavery|"
+    r"transparen|code.of.conduct|ethic|governance|sustainab|responsib|compliance|disclosure|principles",
+    re.I,
+)
+_HEADING_WORDS = 14
+FMT = True
+_WALLS = ("js_shell", "block_page", "error_page", "login_wall", "cookie_wall")
+
+
+def _clean(text: str) -> str:
+    # NFC, not NFKC: web text is as its author typed it (NFKC would turn "½" into "1⁄2").
+    return clean_block(text, "NFC")
+
+
+def _collect(node, parts: list[str], with_tail: bool) -> None:
+    if isinstance(node.tag, str):
+        if node.tag == "lb":
+            parts.append("\n")
+        elif node.text:
+            parts.append(node.text)
+        for child in node:
+            _collect(child, parts, True)
+    if with_tail and node.tail:
+        parts.append(node.tail)
+
+
+def _text(el) -> str:
+    """Text of an element, ``<lb/>`` as a line break, cleaned."""
+    parts: list[str] = []
+    _collect(el, parts, False)
+    return _clean("".join(parts))
+
+
+def _is_label(text: str) -> bool:
+    """A short line without final punctuation, e.g. a bold run used as a heading."""
+    return 0 < len(text.split()) <= _HEADING_WORDS and "\n" not in text and not text.rstrip().endswith((".", ",", ";", ":"))
+
+
+class _Builder:
+    """Walks trafilatura's output tree and collects blocks with their heading path."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, tuple[str, ...]]] = []
+        self.stack: list[tuple[int, str]] = []
+
+    def heading(self, text: str, level: int) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, text))
+        self.items.append((text, "heading", self.path()))
+
+    def path(self) -> tuple[str, ...]:
+        return tuple(t for _, t in self.stack)
+
+    def add(self, text: str, kind: str) -> None:
+        if text:
+            self.items.append((text, kind, self.path()))
+
+    def walk(self, el) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == "head":
+                text = " ".join(_text(child).split())
+                if text:
+                    rend = child.get("rend", "h2")
+                    self.heading(text, int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2)
+            elif tag == "p":
+                self.paragraph(child)
+            elif tag == "list":
+                self.list(child)
+            elif tag == "table":
+                self.table(child)
+            elif tag == "code":
+                self.add(_text(child), "pre")
+            elif tag in ("quote", "div", "body", "main", "section", "cell", "row"):
+                if child.text and child.text.strip():
+                    self.add(_clean(child.text), "p")
+                self.walk(child)
+            elif tag not in ("graphic", "lb"):
+                self.add(_text(child), "p")
+            if child.tail and child.tail.strip():
+                # trafilatura leaves loose text after a heading or list as the element's tail
+                self.add(_clean(child.tail), "p")
+
+    def paragraph(self, p) -> None:
+        # "<p><hi rend='#b'>Heading</hi><lb/>Body…</p>" is how many policies mark sections.
+        first = p[0] if len(p) else None
+        if first is not None and first.tag == "hi" and "#b" in first.get("rend", "") and not (p.text or "").strip():
+            label = " ".join(_text(first).split())
+            rest = first.getnext()
+            if _is_label(label) and not (first.tail or "").strip() and (rest is None or rest.tag == "lb"):
+                body = _text_after(first)
+                self.heading(label, 7)
+                self.add(body, "p")
+                return
+        text = _text(p)
+        self.add(text, "p")
+
+    def list(self, lst) -> None:
+        for item in lst:
+            if item.tag != "item":
+                continue
+            nested = [c for c in item if c.tag == "list"]
+            for c in nested:
+                item.remove(c)
+            text, _ = strip_bullet(_text(item))
+            self.add(text, "li")
+            for c in nested:
+                self.list(c)
+
+    def table(self, table) -> None:
+        cells = list(table.iter("cell"))
+        if any(c.find(t) is not None for c in cells for t in ("p", "head", "list", "table")):
+            self.walk(table)  # a layout table: its cells hold the document
+            return
+        rows = []
+        for row in table.iter("row"):
+            values = [" ".join(_text(c).split()) for c in row.iter("cell")]
+            if any(values):
+                rows.append(" | ".join(v for v in values if v))
+        self.add("\n".join(rows), "table")
+
+
+def _text_after(first) -> str:
+    """Text of a paragraph after its leading bold label."""
+    parts: list[str] = []
+    node = first.getnext()
+    while node is not None:
+        _collect(node, parts, True)
+        node = node.getnext()
+    return _clean("".join(parts))
+
+
+def assemble(items: list[tuple[str, str, tuple[str, ...]]], page: int | None = None) -> tuple[str, tuple[Block, ...]]:
+    """Join block texts with blank lines and record each block's offsets."""
+    blocks: list[Block] = []
+    parts: list[str] = []
+    pos = 0
+    for text, kind, section, *rest in items:
+        if parts:
+            pos += 2
+        blocks.append(Block(text, rest[0] if rest else page, section, kind, pos, pos + len(text)))
+        parts.append(text)
+        pos += len(text)
+    return "\n\n".join(parts), tuple(blocks)
+
+
+def _main_tree(tree, *, recall: bool):
+    doc = bare_extraction(
+        tree, include_comments=False, include_tables=True, include_formatting=FMT,
+        with_metadata=False, fast=not recall, favor_recall=recall,
+    )
+    return None if doc is None else doc.body
+
+
+def _plain(body) -> str:
+    return " ".join(body.itertext()) if body is not None else ""
+
+
+def extract_html(data: bytes | str, url: str = "", content_type: str = "") -> Extraction:
+    """Main text of an HTML page as blocks with heading paths; walls are flagged, not extracted."""
+    text = data if isinstance(data, str) else decode_html(data, content_type)[0]
+    tree = load_html(text) if text.strip() else None
+    if tree is None:
+        return Extraction("html", "", (), flags=("no_text",), error="empty or unparseable HTML")
+    signals = page_signals(tree)
+    policy = bool(POLICY_PAGE.search(f"{signals.title} {signals.h1} {url}"))
+    spare = copy.deepcopy(tree) if policy else None
+    body = _main_tree(tree, recall=False)
+    if spare is not None:
+        # On policy pages the longer of the two main-content readings is the better one.
+        other = _main_tree(spare, recall=True)
+        if len(_plain(other).split()) > len(_plain(body).split()):
+            body = other
+    builder = _Builder()
+    if body is not None:
+        builder.walk(body)
+    main_text, blocks = assemble(builder.items)
+    flags = page_flags(signals, main_text)
+    if any(f in _WALLS for f in flags):
+        return Extraction("html", "", (), title=signals.title, flags=flags)
+    if not blocks:
+        return Extraction("html", "", (), title=signals.title, flags=flags + ("no_text",))
+    return Extraction("html", main_text, blocks, title=signals.title, flags=flags)

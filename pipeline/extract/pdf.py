@@ -1,0 +1,1 @@
+def extract_pdf(data): raise NotImplementedError
