@@ -1,0 +1,583 @@
+"""Build the PDF reports of the bundled demo corpus (``corpora/demo_sites``) with reportlab.
+
+The HTML pages of the demo sites are written by hand; the PDFs are generated here from the
+report texts below so that their layout is realistic (title page, running header and footer,
+two-column pages, tables, hyphenated line ends) and still reproducible. Output is
+byte-for-byte deterministic (reportlab's invariant mode, standard fonts only, a fixed
+hyphenation table), and ``tests/test_demo_corpus.py`` checks the committed files against a
+fresh build.
+
+Usage::
+
+    python scripts/make_demo_corpus.py             # rewrite the PDFs in corpora/demo_sites
+    python scripts/make_demo_corpus.py --out DIR   # write them under DIR instead
+
+Report markup (one block per blank-line-separated chunk, except lists and tables):
+``# H1``, ``## H2``, ``### H3``, ``- bullet``, ``| table | row |`` (first row is the header),
+``@twocol`` / ``@onecol`` (start a new page with that layout), ``@break`` (new page), and
+plain lines (a paragraph; reportlab's inline ``<b>``/``<i>`` tags are allowed).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpora" / "demo_sites"
+
+PAGE_W, PAGE_H = 595.27, 841.89  # A4 in points
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM, GUTTER = 56.0, 74.0, 62.0, 18.0
+
+# Hyphenation points for the long words the reports use. A fixed table instead of pyphen keeps
+# the output identical on every machine and gives the extractors real "respon-/sibilities"
+# line ends to join.
+HYPHENATION = {
+    w.replace("-", ""): w
+    for w in """
+    tele-com-mu-ni-ca-tions re-spon-si-bil-i-ties in-ter-na-tion-al-ly in-ter-na-tion-al
+    or-gan-i-sa-tions or-gan-i-sa-tion ac-count-abil-i-ty im-ple-men-ta-tion pro-por-tion-al-i-ty
+    trans-par-en-cy stake-hold-ers in-fra-struc-ture sub-con-trac-tors re-me-di-a-tion
+    whis-tle-blow-ing con-fi-den-ti-al-i-ty not-with-stand-ing in-ter-op-er-abil-i-ty
+    pseu-do-nymi-sa-tion dis-pro-por-tion-ate-ly en-vi-ron-men-tal sus-tain-abil-i-ty
+    man-u-fac-tur-ing in-de-pen-dent as-sess-ments as-sess-ment ef-fec-tive-ness re-cruit-ment
+    gov-er-nance in-for-ma-tion ju-ris-dic-tions re-quire-ments pro-cure-ment com-mu-ni-ca-tions
+    com-mit-ments op-er-a-tion-al sur-veil-lance en-cryp-tion ad-min-is-tra-tive
+    sub-scrib-ers sub-scrib-er gov-ern-ments gov-ern-ment re-quests prin-ci-ples ef-fi-cien-cy
+    ef-fi-cient of-fi-cial work-flows work-flow man-age-ment dis-clo-sures dis-clo-sure
+    rec-om-men-da-tions con-sul-ta-tion sig-nif-i-cant spec-i-fi-ca-tions re-spon-si-ble
+    con-tent-mod-er-a-tion al-go-rith-mic in-ves-ti-ga-tions in-ves-ti-ga-tion
+    """.split()
+}
+
+
+def hyphenate(word: str) -> list[tuple[str, str]]:
+    """reportlab hyphenator: the (head, tail) splits of ``word``, longest head first."""
+    lead = len(word) - len(word.lstrip("(\"'"))
+    core = word[lead:].rstrip(".,;:)\"'")
+    pattern = HYPHENATION.get(core.lower())
+    if not pattern:
+        return []
+    parts = pattern.split("-")
+    splits = []
+    for i in range(len(parts) - 1, 0, -1):
+        cut = lead + len("".join(parts[:i]))
+        splits.append((word[:cut], word[cut:]))
+    return splits
+
+
+@dataclass(frozen=True)
+class Report:
+    """One PDF of the demo corpus."""
+
+    path: str  # relative to the corpus directory, e.g. "nimbus-telecom/reports/x.pdf"
+    company: str
+    title: str
+    subtitle: str
+    header: str  # running header, printed on every page after the title page
+    footer: str  # "{page}" and optionally "{pages}" are filled in
+    accent: str  # hex colour of the title band and headings
+    body: str
+    font: str = "Helvetica"
+
+
+def _styles(report: Report):
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+
+    accent = colors.HexColor(report.accent)
+    regular = report.font
+    bold = {"Helvetica": "Helvetica-Bold", "Times-Roman": "Times-Bold"}[regular]
+    italic = {"Helvetica": "Helvetica-Oblique", "Times-Roman": "Times-Italic"}[regular]
+    body = ParagraphStyle(
+        "body", fontName=regular, fontSize=9.6, leading=13.2, alignment=TA_JUSTIFY,
+        spaceAfter=6, hyphenationLang=hyphenate,
+    )
+    return {
+        "body": body,
+        "bullet": ParagraphStyle("bullet", parent=body, leftIndent=12, bulletIndent=2, spaceAfter=3),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8.2, leading=10.2, alignment=TA_LEFT,
+                               spaceAfter=0, hyphenationLang=""),
+        "head": ParagraphStyle("head", fontName=bold, fontSize=8.2, leading=10.2,
+                               textColor=colors.white),
+        "h1": ParagraphStyle("h1", fontName=bold, fontSize=16, leading=20, textColor=accent,
+                             spaceBefore=4, spaceAfter=10, keepWithNext=1),
+        "h2": ParagraphStyle("h2", fontName=bold, fontSize=12, leading=15, spaceBefore=8,
+                             spaceAfter=5, keepWithNext=1),
+        "h3": ParagraphStyle("h3", fontName=italic, fontSize=10.4, leading=13, spaceBefore=6,
+                             spaceAfter=3, keepWithNext=1),
+        "title": ParagraphStyle("title", fontName=bold, fontSize=28, leading=34, spaceAfter=14),
+        "subtitle": ParagraphStyle("subtitle", fontName=regular, fontSize=14, leading=19,
+                                   textColor=accent, spaceAfter=30),
+        "accent": accent,
+        "fonts": (regular, bold),
+    }
+
+
+def _table(rows: list[list[str]], width: float, styles):
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    n = max(len(r) for r in rows)
+    data = [[Paragraph(c, styles["head"] if i == 0 else styles["cell"]) for c in r + [""] * (n - len(r))]
+            for i, r in enumerate(rows)]
+    first = width * (0.34 if n > 2 else 0.5)
+    widths = [first] + [(width - first) / (n - 1)] * (n - 1) if n > 1 else [width]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), styles["accent"]),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f3f5")]),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8bec4")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def _story(report: Report, styles) -> list:
+    """Flowables for the title page and the marked-up body."""
+    from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer
+
+    one_w = PAGE_W - 2 * MARGIN_X
+    col_w = (one_w - GUTTER) / 2
+    story = [
+        Spacer(1, 150),
+        Paragraph(report.title, styles["title"]),
+        Paragraph(report.subtitle, styles["subtitle"]),
+        Paragraph(report.company, styles["h2"]),
+        NextPageTemplate("onecol"),
+        PageBreak(),
+    ]
+    width = one_w
+    lines = report.body.strip().splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if not line:
+            i += 1
+            continue
+        if line in ("@twocol", "@onecol"):
+            width = col_w if line == "@twocol" else one_w
+            story += [NextPageTemplate(line[1:]), PageBreak()]
+            i += 1
+        elif line == "@break":
+            story.append(PageBreak())
+            i += 1
+        elif line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            story.append(Paragraph(line[level:].strip(), styles[f"h{level}"]))
+            i += 1
+        elif line.startswith("- "):
+            item = [line[2:]]
+            i += 1
+            while i < len(lines) and lines[i][:1] == " " and lines[i].strip():  # continuation
+                item.append(lines[i].strip())
+                i += 1
+            story.append(Paragraph(" ".join(item), styles["bullet"], bulletText="\u2022"))
+        elif line.startswith("|"):
+            rows = []
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                rows.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
+                i += 1
+            story += [_table(rows, width, styles), Spacer(1, 8)]
+        else:
+            para = []
+            while i < len(lines) and lines[i].strip() and lines[i].strip()[0] not in "#|@-":
+                para.append(lines[i].strip())
+                i += 1
+            story.append(Paragraph(" ".join(para), styles["body"]))
+    return story
+
+
+def _decorate(report: Report, styles, pages: int):
+    """onPage callbacks: title band on page 1, running header and footer on the others."""
+    from reportlab.lib import colors
+
+    regular, bold = styles["fonts"]
+
+    def title_page(canvas, doc):
+        canvas.saveState()
+        canvas.setFillColor(styles["accent"])
+        canvas.rect(0, PAGE_H - 120, PAGE_W, 120, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(bold, 15)
+        canvas.drawString(MARGIN_X, PAGE_H - 70, report.company)
+        canvas.restoreState()
+
+    def running(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(regular, 8)
+        canvas.setFillColor(colors.HexColor("#4a5560"))
+        canvas.drawString(MARGIN_X, PAGE_H - 42, report.header)
+        canvas.setStrokeColor(styles["accent"])
+        canvas.setLineWidth(0.6)
+        canvas.line(MARGIN_X, PAGE_H - 48, PAGE_W - MARGIN_X, PAGE_H - 48)
+        canvas.line(MARGIN_X, 44, PAGE_W - MARGIN_X, 44)
+        footer = report.footer.format(page=doc.page, pages=pages)
+        canvas.drawRightString(PAGE_W - MARGIN_X, 32, footer)
+        canvas.restoreState()
+
+    return title_page, running
+
+
+def _build_once(report: Report, pages: int) -> tuple[bytes, int]:
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    styles = _styles(report)
+    title_page, running = _decorate(report, styles, pages)
+    body_h = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+    one_w = PAGE_W - 2 * MARGIN_X
+    col_w = (one_w - GUTTER) / 2
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=(PAGE_W, PAGE_H), invariant=1, title=report.title, author=report.company,
+        subject=report.subtitle, creator="hrdc demo corpus (scripts/make_demo_corpus.py)",
+    )
+    doc.addPageTemplates([
+        PageTemplate("title", [Frame(MARGIN_X, MARGIN_BOTTOM, one_w, body_h, id="t")], onPage=title_page),
+        PageTemplate("onecol", [Frame(MARGIN_X, MARGIN_BOTTOM, one_w, body_h, id="o")], onPage=running),
+        PageTemplate("twocol", [
+            Frame(MARGIN_X, MARGIN_BOTTOM, col_w, body_h, id="l"),
+            Frame(MARGIN_X + col_w + GUTTER, MARGIN_BOTTOM, col_w, body_h, id="r"),
+        ], onPage=running),
+    ])
+    doc.build(_story(report, styles))
+    return buf.getvalue(), doc.page
+
+
+def build_report(report: Report) -> bytes:
+    """Render ``report`` to PDF bytes; identical input gives identical bytes."""
+    from reportlab import rl_config
+
+    rl_config.invariant = 1
+    data, pages = _build_once(report, 0)
+    if "{pages}" in report.footer:  # second pass once the page count is known
+        data, again = _build_once(report, pages)
+        assert again == pages, f"{report.path}: page count changed between passes"
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Report texts. Every company is fictional; the texts were written for this corpus.
+# ---------------------------------------------------------------------------------------------
+
+NIMBUS_HRR = Report(
+    path="nimbus-telecom/reports/2025-human-rights-report.pdf",
+    company="Nimbus Telecom plc",
+    title="Human Rights Report 2025",
+    subtitle="Freedom of expression, privacy and people in our value chain",
+    header="Nimbus Telecom plc \u00b7 Human Rights Report 2025",
+    footer="NT-HRR-2025 Rev 2 \u00b7 Page {page} of {pages}",
+    accent="#0b5394",
+    body="""
+# About this report
+This is the fourth annual Human Rights Report of Nimbus Telecom plc ("Nimbus", "we"). It covers
+the financial year 1 April 2024 to 31 March 2025 and all entities under our operational control:
+Nimbus Telecom UK Ltd, Nimbus Ireland DAC, Nimbus Portugal S.A., Nimbus Ghana Ltd, Nimbus Tanzania
+Ltd and Nimbus Malaysia Sdn Bhd. Together these operating companies serve 24.6 million mobile
+subscribers and 3.1 million fixed broadband customers, and employ 18,400 people.
+The report is prepared with reference to the UN Guiding Principles Reporting Framework. It
+describes how we govern respect for human rights, the salient human rights issues we identified
+for the period, and what we did to prevent, mitigate and remedy adverse impacts. Data on
+government demands is published in our half-yearly Law Enforcement Disclosure Report, and the
+figures for the full year are summarised in section 4 of this report.
+Our Human Rights Policy was approved by the Board on 14 March 2023 and was reviewed again in
+February 2025. The Board approved this report on 11 June 2025.
+
+## A message from our Chair
+Mobile networks are now the way most people in our markets learn, organise, bank and reach
+emergency services. That gives us a responsibility that goes beyond the security of our
+infrastructure: when a government asks us to switch off a network, to hand over the
+communications of a journalist or to block a website, the way we respond affects the rights of
+millions of people. This year the Board spent more time on these questions than in any previous
+year, including two dedicated sessions on network disruption orders and on the use of
+algorithmic systems in customer operations. We do not claim to have every answer. We do commit to
+explaining our decisions, to pushing back when demands are unlawful or disproportionate, and to
+reporting openly on what we did.
+<i>Dame Helen Carrow, Chair of the Board</i>
+
+@onecol
+# 1. Our commitment and governance
+## 1.1 Policy commitment
+Nimbus is committed to respecting all internationally recognised human rights, as set out in the
+International Bill of Human Rights and the International Labour Organization's Declaration on
+Fundamental Principles and Rights at Work. We follow the UN Guiding Principles on Business and
+Human Rights and the OECD Guidelines for Multinational Enterprises. Because of the nature of our
+services we give particular attention to the right to freedom of expression and information and
+the right to privacy of our customers, and to the labour rights of the people who build and
+maintain our networks.
+The Human Rights Policy was developed by the Group Human Rights Office with input from our
+operating companies, two external human rights experts and a consultation with eleven civil
+society organisations in 2022. It applies to all employees, contractors and directors of Nimbus,
+and we expect suppliers and business partners to respect equivalent standards through our Supplier
+Code of Conduct. The policy is published on our website in English, Portuguese and Swahili,
+included in the induction programme for all new employees and referenced in every supply contract
+signed since July 2023.
+## 1.2 Board oversight
+The Board has overall responsibility for our human rights performance. The Sustainability and
+Ethics Committee of the Board oversees our policies and performance on freedom of expression,
+privacy, and human rights in the supply chain, and receives a human rights report from management
+at every meeting (four times a year). The Audit and Risk Committee oversees privacy and
+cybersecurity risk as part of the group risk register.
+In 2024/25 the Board and its committees discussed:
+- two network disruption orders received in Tanzania and our response to them;
+- the findings of the human rights impact assessment of our 5G standalone launch in Malaysia;
+- privacy risks of the new fraud-detection platform that analyses call metadata;
+- results of supplier audits in our tower maintenance and handset supply chains;
+- the proposed acquisition of a data centre operator in Portugal (see section 3).
+## 1.3 Management responsibility
+Day-to-day responsibility sits with the Group Human Rights Officer, who reports to the Chief Legal
+and Regulatory Officer, a member of the Executive Committee. The Group Data Protection Officer
+reports to the same executive and leads our privacy programme. We placed these functions under the
+legal and regulatory function because most of our salient risks arise from legal demands by
+governments; the Human Rights Officer also has a direct reporting line to the chair of the
+Sustainability and Ethics Committee. Each operating company has a designated human rights lead and
+a Law Enforcement Liaison team whose decisions on sensitive demands are escalated to the group.
+## 1.4 Our salient human rights issues
+We reviewed our salient issues in 2024 using the criteria of scale, scope and remediability, with
+input from employees, customers, investors and civil society organisations in each market. The
+salient issues for this reporting period are:
+- <b>Freedom of expression and access to information</b>, in particular network shutdowns, service
+  restrictions and orders to block websites.
+- <b>Privacy</b>, in particular government access to communications data and the security of
+  customer data.
+- <b>Labour rights in the supply chain</b>, including forced labour risks in network equipment and
+  handset manufacturing and health and safety of tower maintenance contractors.
+- <b>Non-discrimination</b> in the design of algorithmic systems used for credit scoring of
+  mobile money and device financing customers.
+Child online safety and the rights of workers in our retail stores were assessed but are managed
+through our general policies rather than as salient issues.
+
+@twocol
+# 2. Freedom of expression and privacy
+## 2.1 How we handle government demands
+Governments in all our markets have legal powers to require telecommunications operators to
+provide customer data, to intercept communications, to block content or to restrict network
+services. We comply with demands that are lawful, but we do not comply with demands that do not
+follow the required legal process. Every demand is checked by the local Law Enforcement Liaison
+team against five criteria: the legal basis, the authority of the requesting official, the
+scope of the demand, its necessity and its proportionality.
+We interpret demands narrowly and disclose the minimum information required. Where a demand is
+overbroad, we ask the authority to narrow it; where it appears unlawful or inconsistent with
+international human rights standards, we escalate it to the group Human Rights Officer and, where
+appropriate, challenge it. Demands must be made in writing. In a genuine emergency involving a
+risk to life we may act on an oral request, and we require written confirmation within 48 hours.
+## 2.2 Direct access
+In two of our markets, the law requires operators to give authorities direct access to our
+networks for lawful interception, without a separate demand being sent to us for each case. We
+believe direct access is open to abuse, and we have publicly called for it to be subject to
+independent judicial authorisation and oversight. We disclose the countries where such
+requirements apply in our Law Enforcement Disclosure Report, unless the law prohibits it.
+## 2.3 Network shutdowns and service restrictions
+A network shutdown cuts people off from emergency services, health information, their families
+and their livelihoods. We only restrict network services when we receive a lawful written order,
+and we ask the authority to limit the restriction in geographic scope and duration. When we are
+required to restrict services, we notify affected customers by SMS or on our website unless we are
+legally prevented from doing so, and we restore services as soon as the order expires.
+In the reporting period we received two shutdown demands, both in Tanzania, connected with local
+unrest in two regions. We requested written orders, asked the regulator to confirm the legal basis
+and proposed a time limit. One order was withdrawn after our challenge. The second was implemented
+for 26 hours, restricting mobile data services in two districts, and we informed customers by SMS
+when the service was restored.
+## 2.4 Blocking and content restrictions
+As a network operator we do not host content, but we receive orders to block access to specific
+websites. Most orders relate to illegal gambling, child sexual abuse material (lists supplied by
+recognised hotlines) and copyright infringement. We publish the number of orders and URLs blocked
+per country, and we display a notice to people who try to reach a blocked page, explaining that
+access has been blocked by legal order.
+## 2.5 Protecting customer data
+Our privacy programme covers the collection, use, sharing and retention of customer data. We
+collect only the data we need to provide and secure our services, we retain traffic data for the
+periods set by law (between 6 and 24 months depending on the market) and we delete or anonymise it
+afterwards. Access to customer data is restricted to named employees on a need-to-know basis and
+every access is logged and audited monthly. Our security management system is certified to ISO/IEC
+27001 in all six markets, and an independent auditor tests our controls every year.
+## 2.6 Security incidents
+In the reporting period we notified two personal data breaches to supervisory authorities, both
+within 72 hours: an exposed backup file at a marketing contractor (about 3,200 customers) and a
+fraudulent SIM swap scheme involving a retail agent (41 customers). We notified all affected
+customers, reimbursed financial losses and terminated the contract of the agent involved.
+
+@onecol
+# 3. Human rights due diligence
+## 3.1 Our process
+Human rights due diligence at Nimbus combines a group-level saliency review, country risk
+assessments, and human rights impact assessments (HRIAs) of specific decisions. We conduct an HRIA
+before entering a new market, launching a significant new product or service, or acquiring a
+business, and when the legal environment in one of our markets changes significantly. HRIAs are
+led by the Group Human Rights Office with external specialists and include interviews with
+potentially affected groups. The findings and mitigation plans are reviewed by the Executive
+Committee and summarised for the Sustainability and Ethics Committee.
+Country risk assessments of freedom of expression and privacy are updated every two years for
+each market, and earlier when a material legal change occurs. They are reviewed by the Human Rights
+Officer, and the summary is reported to the Board.
+## 3.2 Assessments completed in 2024/25
+| Assessment | Scope | Main findings | Actions |
+| 5G standalone launch, Malaysia | Network slicing, location services | Higher precision location data could enable surveillance if disclosed | Location data retention limited to 30 days; requests for precise location require court order |
+| Fraud-detection platform, group | Call metadata analytics | Risk of false positives cutting off vulnerable customers | Human review before suspension; appeal route in all markets |
+| Acquisition, Lusodata S.A., Portugal | Data centres and hosting | Hosting contracts lacked human rights clauses | Clauses added; acquisition closed in January 2025 |
+| Country risk update, Tanzania | Legal framework | New cybercrime rules broaden takedown powers | Escalation procedure updated; training for local team |
+## 3.3 Algorithmic systems
+We use algorithmic systems for network optimisation, fraud detection, credit scoring for device
+financing and customer service chatbots. Our Responsible AI Standard, adopted in 2024, requires a
+risk review of every system that makes or supports decisions about customers, including an
+assessment of risks to privacy and of discriminatory outcomes. In 2024/25 we reviewed eleven
+systems and paused one credit-scoring model in Ghana after tests showed that applicants from rural
+areas were declined at a significantly higher rate with no justification in repayment data. We
+will complete a full human rights impact assessment of our customer-service chatbots in 2026.
+## 3.4 Independent assurance
+Nimbus has been a member of the Global Network Initiative since 2018. In 2024 GNI completed its
+second independent assessment of Nimbus, carried out by an accredited assessor, and the GNI Board
+determined that Nimbus is making good-faith efforts to implement the GNI Principles with
+improvement over time. The assessor's recommendations, including publishing more detail on direct
+access requirements, are tracked by the Sustainability and Ethics Committee.
+
+@twocol
+# 4. Government demands in numbers
+The tables below summarise the demands we received in 2024/25. They exclude demands we are legally
+prohibited from reporting. In Malaysia, the law prohibits us from publishing the number of lawful
+interception warrants; in Ghana we may only publish aggregate figures.
+| Country | Data demands | Complied in full or part | Rejected |
+| United Kingdom | 41,220 | 38,904 | 2,316 |
+| Ireland | 6,105 | 5,688 | 417 |
+| Portugal | 9,870 | 9,212 | 658 |
+| Ghana | 3,412 | 3,055 | 357 |
+| Tanzania | 2,960 | 2,544 | 416 |
+| Malaysia | 5,730 | 5,401 | 329 |
+
+| Country | Blocking orders | URLs blocked | Shutdown demands |
+| United Kingdom | 38 | 1,204 | 0 |
+| Ireland | 6 | 77 | 0 |
+| Portugal | 21 | 2,860 | 0 |
+| Ghana | 9 | 140 | 0 |
+| Tanzania | 17 | 312 | 2 |
+| Malaysia | 44 | 3,918 | 0 |
+Most data demands relate to subscriber information (name and address) and traffic data. Demands for
+the content of communications require a judicial warrant in all six markets and made up less than
+two per cent of the total. A demand may relate to more than one account; we count the number of
+demands rather than accounts because not all of our systems record the number of accounts per
+demand. We will report the number of accounts affected from the 2025/26 report onwards.
+## 4.1 Notifying customers
+Where the law allows and notification would not put an investigation or a person at risk, we
+inform customers that their data was disclosed once the investigation is closed. In practice this
+is possible only in Ireland and Portugal, where we sent 312 notices in the period.
+
+@onecol
+# 5. People in our supply chain
+## 5.1 Our supply chain
+We spent 4.2 billion pounds with 6,900 suppliers in 2024/25. The largest categories are network
+equipment (31 per cent), handsets and devices (24 per cent), IT services (17 per cent) and network
+construction and maintenance (12 per cent). Most equipment is manufactured in China, Vietnam,
+Taiwan, Mexico and Malaysia; construction and maintenance work is carried out by local
+subcontractors in each market.
+## 5.2 Risks of modern slavery and labour exploitation
+Our risk assessment, based on sector, country and the nature of work, identified the following
+high-risk areas: the extraction of minerals such as cobalt, tin and tantalum in electronics;
+electronics assembly using migrant workers who may pay recruitment fees; tower construction and
+maintenance, where workers are exposed to work at height and may be employed informally; and
+cleaning and security services at our premises.
+## 5.3 Actions taken
+- All new suppliers accept our Supplier Code of Conduct, which prohibits forced labour,
+  recruitment fees and the retention of identity documents.
+- 1,140 suppliers completed our human rights self-assessment questionnaire.
+- We carried out 86 on-site audits, 31 of them unannounced, through the Joint Audit Cooperation.
+- We trained 420 procurement staff and 1,900 contractor supervisors.
+- We mapped 92 per cent of smelters in our handset and equipment supply chains against the
+  Responsible Minerals Assurance Process.
+## 5.4 Findings and remediation
+| Finding | Suppliers | Remediation |
+| Recruitment fees paid by migrant workers | 3 | Fees of 412,000 US dollars repaid to 1,306 workers |
+| Excessive working hours | 14 | Corrective action plans; 9 closed |
+| Missing work-at-height certification | 22 | Work suspended until training completed |
+| Withheld identity documents | 1 | Documents returned; supplier placed on watch list |
+We did not terminate any supplier for human rights reasons in the period; we prefer to use our
+leverage to improve conditions and terminate only when a supplier refuses to remediate.
+## 5.5 Effectiveness
+We measure effectiveness through the share of corrective actions closed on time (71 per cent,
+up from 58 per cent), repeat findings in follow-up audits, and worker voice surveys run by an
+independent organisation at our ten largest contract manufacturers.
+
+@twocol
+# 6. Stakeholder engagement
+We engage with people whose rights may be affected by our operations, and with those who represent
+them. In 2024/25 we held consultations with 34 civil society organisations, including digital
+rights groups, journalists' associations and trade unions, on our approach to network shutdowns,
+the new fraud-detection platform and the revised Supplier Code of Conduct. As a result of this
+input we shortened the default retention period for fraud-detection data from twelve to six months
+and added a commitment to notify customers about service restrictions.
+Through the Global Network Initiative we work with companies, civil society, investors and
+academics on shared challenges, and we contributed to joint advocacy against network shutdowns at
+the African Commission on Human and Peoples' Rights.
+# 7. Grievance mechanisms and remedy
+Customers can raise a complaint about privacy, access to services or the handling of their data
+through our customer service channels, our online privacy form or directly with our Data
+Protection Officer. Complaints about privacy are acknowledged within five working days and answered
+within one month. Customers who are not satisfied can escalate to the independent telecoms
+ombudsman in the United Kingdom and Ireland or to the national regulator in other markets.
+Employees, contractors and workers in our supply chain can report concerns, anonymously if they
+wish, through our Speak Up line, operated by an independent provider in 14 languages. We do not
+tolerate retaliation against anyone who raises a concern in good faith.
+| Channel | Cases 2024/25 | Substantiated |
+| Privacy complaints (customers) | 2,871 | 612 |
+| Service restriction complaints | 164 | 23 |
+| Speak Up reports (human rights related) | 97 | 38 |
+| Supply chain worker hotline | 311 | 129 |
+Remedies provided included correcting or deleting data, refunding charges, reinstating services
+suspended in error, and the repayment of recruitment fees to workers described in section 5.
+
+@onecol
+# 8. Training and awareness
+All employees complete our Code of Conduct training every year, which covers privacy and human
+rights. In addition, 1,260 employees in law enforcement liaison, legal, security and network
+operations roles completed specialist training on handling government demands, freedom of
+expression and privacy. Completion rates were 97 per cent for the annual module and 100 per cent
+for the specialist module.
+# 9. Tracking our performance
+| Indicator | 2023/24 | 2024/25 | Target 2025/26 |
+| Employees trained on human rights (specialist) | 1,050 | 1,260 | 1,400 |
+| HRIAs completed | 2 | 4 | 4 |
+| Supplier audits | 71 | 86 | 100 |
+| Corrective actions closed on time | 58% | 71% | 80% |
+| Privacy complaints answered within one month | 88% | 93% | 95% |
+# 10. Lessons learned and next steps
+The shutdown demands in Tanzania showed that our local teams needed clearer guidance on when to
+escalate, and that our ability to notify customers depended on decisions made in the first hours.
+We have since introduced a shutdown protocol with pre-approved customer messages. The credit
+scoring review showed that technical testing for bias must happen before launch, not after.
+In the coming year we will:
+- complete a human rights impact assessment of our customer-service chatbots (2026);
+- publish the number of accounts affected by data demands;
+- extend worker voice surveys to our tower maintenance contractors;
+- review the Human Rights Policy with external stakeholders in 2026.
+Contact: humanrights@nimbus-telecom.example
+""",
+)
+
+#REPORTS-GO-HERE
+
+REPORTS = (NIMBUS_HRR,)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=CORPUS_DIR,
+                        help="corpus root to write the PDFs under (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        import reportlab  # noqa: F401
+    except ImportError:
+        print("reportlab is not installed: run `pip install -e '.[dev]'` first", file=sys.stderr)
+        return 2
+    for report in REPORTS:
+        target = args.out / report.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(build_report(report))
+        print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
