@@ -51,6 +51,8 @@ __all__ = [
     "atomic_path",
     "build_workbook",
     "evidence_table",
+    "order_frameworks",
+    "parse_evidence",
     "read_table",
     "safe_http_url",
     "write_exports",
@@ -158,7 +160,7 @@ class Report:
         found = set(self.tables["coverage"]["framework"])
         if not self.criteria.empty and "framework" in self.criteria:
             found |= set(self.criteria["framework"].dropna().astype(str))
-        return _ordered(found)
+        return order_frameworks(found)
 
     def criteria_of(self, framework: str) -> pd.DataFrame:
         """Criterion id and title of one framework, in taxonomy order then by id."""
@@ -404,7 +406,7 @@ def _summary_sheet(ws: Worksheet, tables: dict[str, pd.DataFrame]) -> None:
     scores = tables["frameworks"].pivot_table(
         index="company", columns="framework", values="score", aggfunc="first", sort=False
     )
-    columns = _ordered(scores.columns)
+    columns = order_frameworks(scores.columns)
     sectors = tables["coverage"].drop_duplicates("company").set_index("company")["sector"]
     companies = sorted(set(scores.index) | set(sectors.index), key=str.casefold)
     _header(ws, ["company", "sector", *columns])
@@ -588,7 +590,8 @@ def _is_missing(value: Any) -> bool:
     return value is None or (not isinstance(value, (str, bytes, list, tuple, np.ndarray)) and pd.isna(value))
 
 
-def _ordered(frameworks: Iterable[str]) -> list[str]:
+def order_frameworks(frameworks: Iterable[str]) -> list[str]:
+    """Framework ids in display order: rdr, its categories, gni, ungp, msa, then the rest."""
     found = set(frameworks)
     return [f for f in FRAMEWORK_ORDER if f in found] + sorted(found - set(FRAMEWORK_ORDER))
 
@@ -599,7 +602,7 @@ def _natural_key(text: str) -> list[Any]:
 
 def _coverage_order(coverage: pd.DataFrame, criteria: pd.DataFrame) -> np.ndarray:
     """Row order: company, framework (display order), criterion (taxonomy order, then natural)."""
-    fw_rank = {f: i for i, f in enumerate(_ordered(coverage["framework"]))}
+    fw_rank = {f: i for i, f in enumerate(order_frameworks(coverage["framework"]))}
     tax = []
     if not criteria.empty and "criterion" in criteria:
         tax = list(dict.fromkeys(criteria["criterion"].astype(str)))

@@ -1,0 +1,713 @@
+"""A self-contained HTML briefing of a coverage :class:`~pipeline.export.Report`.
+
+One file, no network: CSS is inline and charts are PNGs drawn with matplotlib's Agg canvas and
+embedded as ``data:`` URIs. Every piece of crawled text (company names, titles, quotes, URLs)
+is escaped, and only absolute http(s) URLs become links.
+
+Example
+-------
+>>> write_briefing(report, "out/briefing.html")  # doctest: +SKIP
+>>> write_company_briefing(report, "Acme Telecom", "out/acme.html")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+
+from pipeline.export import (
+    SCORE_COLOURS,
+    Report,
+    atomic_path,
+    order_frameworks,
+    parse_evidence,
+    safe_http_url,
+)
+from pipeline.records import stable_id
+
+__all__ = ["company_anchor", "render_briefing", "write_briefing", "write_company_briefing"]
+
+FRAMEWORK_LABELS = {
+    "rdr": "RDR", "rdr.G": "RDR Governance", "rdr.F": "RDR Expression", "rdr.P": "RDR Privacy",
+    "gni": "GNI", "ungp": "UNGP RF", "msa": "Modern Slavery Act",
+}
+FRAMEWORK_NAMES = {
+    "rdr": "Ranking Digital Rights indicators",
+    "gni": "GNI Principles and Implementation Guidelines",
+    "ungp": "UN Guiding Principles Reporting Framework",
+    "msa": "Modern Slavery Act statement",
+}
+_VERDICT_LABELS = {"full": "Full", "partial": "Partial", "none": "None"}
+_CMAP = LinearSegmentedColormap.from_list("coverage", [f"#{c}" for c in SCORE_COLOURS])
+_CMAP.set_bad("#eceef2")
+_DPI = 144
+
+
+def company_anchor(company: str) -> str:
+    """The HTML id of a company's section: a readable slug plus a short hash for uniqueness."""
+    slug = re.sub(r"[^a-z0-9]+", "-", str(company).casefold()).strip("-")[:40]
+    return f"company-{slug + '-' if slug else ''}{stable_id(company, length=8)}"
+
+
+def render_briefing(report: Report, company: str | None = None) -> str:
+    """The briefing as one HTML string: all companies, or only ``company`` compared with
+    anonymous peer figures (median and best) when a name is given."""
+    tables = report.tables
+    companies = _companies(tables)
+    if company is not None and company not in companies:
+        shown = ", ".join(map(repr, companies[:10])) + (" ..." if len(companies) > 10 else "")
+        raise ValueError(f"company {company!r} is not in the report; known companies: {shown}")
+    view = _View(report)
+    if company is None:
+        title = "Human-rights disclosure coverage"
+        toc = _toc(view, companies)
+        body = [
+            _overview(view),
+            _changes_overview(view),
+            *(_framework_section(view, fw) for fw in report.framework_ids),
+            '<section id="companies"><h2>Companies</h2></section>',
+            *(_company_section(view, name) for name in companies),
+        ]
+    else:
+        title = f"Human-rights disclosure coverage: {company}"
+        toc = ""
+        body = [_peer_position(view, company), _company_section(view, company, heading_level=2)]
+    body.append(_method())
+    return _PAGE.substitute(
+        title=_esc(title), css=_CSS, header=_header(title, report.meta), toc=toc,
+        body="\n".join(b for b in body if b),
+    )
+
+
+def write_briefing(report: Report, path: str | os.PathLike[str]) -> Path:
+    """Write the full briefing to ``path`` atomically and return the path."""
+    return _write(render_briefing(report), Path(path))
+
+
+def write_company_briefing(report: Report, company: str, path: str | os.PathLike[str]) -> Path:
+    """Write a one-company briefing (peers shown only as median and best) to ``path``."""
+    return _write(render_briefing(report, company=company), Path(path))
+
+
+def _write(text: str, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- data views
+
+
+class _View:
+    """Lookups shared by the sections, computed once per briefing."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        tables = report.tables
+        self.coverage = tables["coverage"]
+        self.changes = tables["changes"]
+        self.documents = tables["documents"]
+        frameworks = tables["frameworks"].drop_duplicates(["company", "framework"])
+        self.scores = frameworks.pivot(index="company", columns="framework", values="score")
+        self.scores = self.scores[order_frameworks(self.scores.columns)]
+        self.ranks = self.scores.rank(ascending=False, method="min")
+        self.sectors = self.coverage.drop_duplicates("company").set_index("company")["sector"]
+        counts = self.coverage.groupby(["company", "framework", "verdict"]).size()
+        self.verdict_counts = counts.unstack("verdict", fill_value=0).reindex(
+            columns=list(_VERDICT_LABELS), fill_value=0
+        )
+
+    def grid(self, framework: str) -> pd.DataFrame:
+        """Companies x criteria scores of one framework, criteria in taxonomy order."""
+        cov = self.coverage[self.coverage["framework"] == framework]
+        grid = cov.pivot_table(index="company", columns="criterion", values="score", aggfunc="first")
+        criteria = self.report.criteria_of(framework)["criterion"]
+        return grid.reindex(columns=[c for c in criteria if c in grid.columns])
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _header(title: str, meta: Mapping[str, Any]) -> str:
+    items = []
+    for key, value in meta.items():
+        if isinstance(value, Mapping):
+            value = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
+        items.append(f"<div><dt>{_esc(str(key).replace('_', ' '))}</dt><dd>{_esc(value)}</dd></div>")
+    return (
+        f'<header class="top"><p class="kicker">hrdc briefing</p><h1>{_esc(title)}</h1>'
+        f'<dl class="meta">{"".join(items)}</dl></header>'
+    )
+
+
+def _toc(view: _View, companies: list[str]) -> str:
+    fw_links = "".join(
+        f'<li><a href="#framework-{_esc(fw)}">{_esc(_name(fw))}</a></li>'
+        for fw in view.report.framework_ids
+    )
+    co_links = "".join(f'<li><a href="#{company_anchor(c)}">{_esc(c)}</a></li>' for c in companies)
+    changes = '<li><a href="#changes">Changes since last run</a></li>' if len(view.changes) else ""
+    return (
+        '<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>'
+        f'<li><a href="#overview">Overview</a></li>{changes}'
+        f'<li><a href="#rankings">Rankings by framework</a><ol>{fw_links}</ol></li>'
+        f'<li><a href="#companies">Companies</a><ol class="cols">{co_links}</ol></li>'
+        '<li><a href="#method">How to read this briefing</a></li></ol></nav>'
+    )
+
+
+def _overview(view: _View) -> str:
+    scores = view.scores
+    if scores.empty:
+        return '<section id="overview"><h2>Overview</h2><p class="muted">No scores in this run.</p></section>'
+    chart = _img(
+        _heatmap(scores.rename(columns=lambda fw: _label(fw).replace(" ", "\n", 1)), annotate=True),
+        "Heatmap of framework scores (0 to 100) per company",
+    )
+    head = "".join(f"<th class=num>{_esc(_label(fw))}</th>" for fw in scores.columns)
+    rows = []
+    for company in sorted(scores.index, key=str.casefold):
+        cells = "".join(_score_cell(scores.at[company, fw]) for fw in scores.columns)
+        rows.append(
+            f'<tr><th scope="row"><a href="#{company_anchor(company)}">{_esc(company)}</a></th>'
+            f"<td>{_esc(view.sectors.get(company, ''))}</td>{cells}</tr>"
+        )
+    return (
+        '<section id="overview"><h2>Overview</h2>'
+        "<p>Coverage score per framework, 0 (no disclosure found) to 100 (every criterion "
+        "fully covered). Company names link to the evidence behind each number.</p>"
+        f'<figure class="chart">{chart}</figure>'
+        f'<div class="scroll"><table class="grid"><thead><tr><th>Company</th><th>Sector</th>{head}'
+        f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
+    )
+
+
+def _changes_overview(view: _View) -> str:
+    changes = view.changes
+    if changes.empty:
+        return ""
+    up = int((changes["delta"] > 0).sum())
+    down = int((changes["delta"] < 0).sum())
+    same = len(changes) - up - down
+    top = changes.reindex(changes["delta"].abs().sort_values(ascending=False).index).head(25)
+    return (
+        '<section id="changes"><h2>Changes since last run</h2>'
+        f"<p><strong>{len(changes)}</strong> criterion results changed: "
+        f'<span class="up">{up} up</span>, <span class="down">{down} down</span>, '
+        f"{same} with changed documents but the same score.</p>"
+        f"{_changes_table(view, top, with_company=True)}</section>"
+    )
+
+
+def _framework_section(view: _View, framework: str) -> str:
+    scores = view.scores[framework].dropna() if framework in view.scores else pd.Series(dtype=float)
+    scores = scores.sort_values(ascending=False, kind="stable")
+    sub = [c for c in view.scores.columns if c.startswith(f"{framework}.")]
+    parts = [f'<section class="framework" id="framework-{_esc(framework)}">']
+    if framework == view.report.framework_ids[0]:
+        parts[0] = '<section id="rankings"><h2>Rankings by framework</h2></section>' + parts[0]
+    parts.append(f"<h3>{_esc(_name(framework))} <span class=fwid>{_esc(framework)}</span></h3>")
+    if scores.empty:
+        parts.append('<p class="muted">No company was scored on this framework.</p></section>')
+        return "".join(parts)
+    chart = _img(_ranking(scores), f"Ranking of companies by {_name(framework)} score")
+    head = "".join(f'<th class=num title="{_esc(_label(c))}">{_esc(c.rsplit(".", 1)[-1])}</th>' for c in sub)
+    rows = []
+    for company, score in scores.items():
+        counts = _counts(view, company, framework)
+        subcells = "".join(_score_cell(view.scores.at[company, c]) for c in sub)
+        rows.append(
+            f"<tr><td class=num>{int(view.ranks.at[company, framework])}</td>"
+            f'<th scope="row"><a href="#{company_anchor(company)}">{_esc(company)}</a></th>'
+            f"{_score_cell(score)}{subcells}<td class=num>{counts['full']}</td>"
+            f"<td class=num>{counts['partial']}</td><td class=num>{counts['none']}</td></tr>"
+        )
+    table = (
+        f'<table class="grid rank"><thead><tr><th class=num>#</th><th>Company</th>'
+        f"<th class=num>Score</th>{head}<th class=num title='criteria fully covered'>Full</th>"
+        "<th class=num title='criteria partly covered'>Partial</th>"
+        f'<th class=num title="no disclosure found">None</th></tr></thead><tbody>{"".join(rows)}'
+        "</tbody></table>"
+    )
+    parts.append(f'<div class="split"><figure class="chart">{chart}</figure><div class="scroll">{table}</div></div>')
+    grid = view.grid(framework)
+    if not grid.empty:
+        grid = grid.reindex(index=scores.index.intersection(grid.index).append(grid.index.difference(scores.index)))
+        parts.append(
+            f"<h4>Criteria coverage ({len(grid.columns)} criteria)</h4>"
+            f'<figure class="chart wide">{_img(_heatmap(grid, annotate=False), f"Heatmap of {framework} criteria per company")}'
+            "<figcaption>Rows: companies, best first. Columns: criteria in taxonomy order. "
+            "Green full, amber partial, red no disclosure found, grey not assessed.</figcaption></figure>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _company_section(view: _View, company: str, heading_level: int = 3) -> str:
+    h, hh = f"h{heading_level}", f"h{heading_level + 1}"
+    cov = view.coverage[view.coverage["company"] == company]
+    sector = view.sectors.get(company, "")
+    parts = [
+        f'<section class="company" id="{company_anchor(company)}">',
+        f"<{h}>{_esc(company)}{f' <span class=sector>{_esc(sector)}</span>' if sector else ''}</{h}>",
+        _score_bars(view, company),
+    ]
+    changes = view.changes[view.changes["company"] == company]
+    if len(changes):
+        parts.append(f"<{hh}>Change since last run</{hh}>{_changes_table(view, changes)}")
+    for framework in order_frameworks(cov["framework"].unique()):
+        parts.append(_criteria_block(view, cov[cov["framework"] == framework], framework, company))
+    docs = view.documents[view.documents["company"] == company]
+    if len(docs):
+        parts.append(f"<{hh}>Sources</{hh}>{_documents_table(docs)}")
+    parts.append('<p class="back"><a href="#top">Back to top</a></p></section>')
+    return "".join(parts)
+
+
+def _score_bars(view: _View, company: str) -> str:
+    if company not in view.scores.index:
+        return '<p class="muted">No framework scores for this company.</p>'
+    n = view.scores.notna().sum()
+    rows = []
+    for fw in view.scores.columns:
+        score = view.scores.at[company, fw]
+        if pd.isna(score):
+            continue
+        rank = f"rank {int(view.ranks.at[company, fw])} of {int(n[fw])}"
+        sub = " sub" if "." in fw else ""
+        rows.append(
+            f'<div class="bar{sub}"><span class="label">{_esc(_label(fw))}</span>'
+            f'<span class="track"><span class="fill" style="width:{score:.1f}%;'
+            f'background:{_colour(score)}"></span></span>'
+            f'<span class="val">{score:.0f}</span><span class="rank">{rank}</span></div>'
+        )
+    return f'<div class="bars">{"".join(rows)}</div>'
+
+
+def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str) -> str:
+    counts = _counts(view, company, framework)
+    score = view.scores.at[company, framework] if company in view.scores.index and framework in view.scores else np.nan
+    score_text = "" if pd.isna(score) else f" · score {score:.0f}"
+    rows = []
+    for rec in cov.to_dict("records"):
+        evidence = parse_evidence(rec)
+        quotes = _evidence_list(evidence)
+        n = rec["n_passages"]
+        passages = "" if pd.isna(n) else f'<span class="npass">{int(n)} passage{"s" if n != 1 else ""}</span>'
+        rows.append(
+            f'<tr class="row-{_esc(rec["verdict"])}"><td class="crit">{_esc(rec["criterion"])}</td>'
+            f'<td class="ctitle">{_esc(rec["title"])}</td>'
+            f'<td class="verdict">{_verdict_badge(rec["verdict"])}{passages}</td>'
+            f"<td>{quotes}</td></tr>"
+        )
+    return (
+        f'<details class="criteria" open><summary><strong>{_esc(_name(framework))}</strong>{score_text}'
+        f' · <span class="v v-full">{counts["full"]} full</span> '
+        f'<span class="v v-partial">{counts["partial"]} partial</span> '
+        f'<span class="v v-none">{counts["none"]} none</span></summary>'
+        '<table class="crit-table"><thead><tr><th>Criterion</th><th>Title</th><th>Verdict</th>'
+        f'<th>Evidence (verbatim quotes, best first)</th></tr></thead><tbody>{"".join(rows)}</tbody></table></details>'
+    )
+
+
+def _evidence_list(evidence: list[dict[str, Any]], shown: int = 2) -> str:
+    """The best quotes in full; the rest folded so long criteria stay scannable."""
+    if not evidence:
+        return '<span class="muted">No disclosure found.</span>'
+    items = "".join(_evidence_item(ev) for ev in evidence[:shown])
+    more = evidence[shown:]
+    if more:
+        items += (
+            f'<li class="more"><details><summary>{len(more)} more quote{"s" if len(more) > 1 else ""}'
+            f'</summary><ol class="evidence" start="{shown + 1}">'
+            f'{"".join(_evidence_item(ev) for ev in more)}</ol></details></li>'
+        )
+    return f'<ol class="evidence">{items}</ol>'
+
+
+def _evidence_item(ev: Mapping[str, Any]) -> str:
+    marks = ""
+    if ev.get("future"):
+        marks += '<span class="mark future" title="a commitment about the future, not current practice">Future commitment</span>'
+    if ev.get("negative"):
+        marks += '<span class="mark negative" title="the passage says the company does not do this">Negative statement</span>'
+    cite = [_link(ev.get("url", ""))]
+    page = ev.get("page")
+    if page is not None and not pd.isna(page) and str(page) != "":
+        cite.append(f"p.&nbsp;{_esc(page)}")
+    retrieved = str(ev.get("retrieved_at") or "")
+    if retrieved:
+        cite.append(f'<span title="{_esc(retrieved)}">retrieved {_esc(retrieved[:10])}</span>')
+    sha = str(ev.get("sha256") or "")
+    if sha:
+        cite.append(f'<span class="sha" title="sha256 {_esc(sha)}">{_esc(sha[:10])}</span>')
+    return (
+        f'<li><blockquote>{_esc(ev.get("quote", ""))}</blockquote>'
+        f'<div class="cite">{marks}{" · ".join(c for c in cite if c)}</div></li>'
+    )
+
+
+def _changes_table(view: _View, changes: pd.DataFrame, with_company: bool = False) -> str:
+    titles = view.coverage.drop_duplicates("criterion").set_index("criterion")["title"]
+    rows = []
+    for rec in changes.to_dict("records"):
+        delta = rec["delta"]
+        cls = "up" if delta > 0 else "down" if delta < 0 else "same"
+        arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
+        docs = " ".join(_link(u) for u in str(rec["changed_documents"]).split("; ") if u)
+        company = (
+            f'<td><a href="#{company_anchor(rec["company"])}">{_esc(rec["company"])}</a></td>'
+            if with_company else ""
+        )
+        rows.append(
+            f"<tr>{company}<td>{_esc(_label(rec['framework']))}</td>"
+            f"<td class=crit>{_esc(rec['criterion'])}</td><td>{_esc(titles.get(rec['criterion'], ''))}</td>"
+            f"<td class=num>{_num(rec['score_from'])} → {_num(rec['score_to'])}</td>"
+            f'<td class="num {cls}">{arrow} {_num(abs(delta)) if not pd.isna(delta) else ""}</td>'
+            f"<td class=nowrap>{_verdict_badge(rec['verdict_from'])} → {_verdict_badge(rec['verdict_to'])}</td>"
+            f'<td class="docs">{docs}</td></tr>'
+        )
+    head = "<th>Company</th>" if with_company else ""
+    return (
+        f'<div class="scroll"><table class="grid changes"><thead><tr>{head}<th>Framework</th>'
+        "<th>Criterion</th><th>Title</th><th class=num>Score</th><th class=num>Change</th>"
+        f'<th>Verdict</th><th>Changed documents</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+
+def _documents_table(docs: pd.DataFrame) -> str:
+    rows = []
+    for rec in docs.to_dict("records"):
+        flags = "".join(f'<span class="mark flag">{_esc(f)}</span>' for f in str(rec["flags"]).split("; ") if f)
+        title = _esc(rec["title"]) or '<span class="muted">untitled</span>'
+        rows.append(
+            f"<tr><td>{title}<div class=small>{_link(rec['url'])}</div></td><td>{_esc(rec['kind'])}</td>"
+            f"<td>{_esc(str(rec['retrieved_at'])[:10])}</td><td class=num>{_num(rec['n_passages'])}</td>"
+            f"<td>{flags}</td></tr>"
+        )
+    return (
+        '<div class="scroll"><table class="grid docs"><thead><tr><th>Document</th><th>Kind</th>'
+        "<th>Retrieved</th><th class=num>Passages</th><th>Flags</th></tr></thead>"
+        f'<tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+
+def _peer_position(view: _View, company: str) -> str:
+    scores = view.scores
+    peers = scores.drop(index=company, errors="ignore")
+    n = scores.notna().sum()
+    rows = []
+    for fw in scores.columns:
+        value = scores.at[company, fw] if company in scores.index else np.nan
+        if pd.isna(value):
+            continue
+        rows.append(
+            f"<tr><th scope=row>{_esc(_label(fw))}</th>{_score_cell(value)}"
+            f"<td class=num>{int(view.ranks.at[company, fw])} of {int(n[fw])}</td>"
+            f"{_score_cell(peers[fw].median())}{_score_cell(peers[fw].max())}</tr>"
+        )
+    if not rows:
+        return ""
+    compare = pd.DataFrame({
+        company: scores.loc[company], "peer median": peers.median(), "best peer": peers.max(),
+    }).dropna(subset=[company])
+    chart = _img(_comparison(compare.rename(index=_label)), f"{company} compared with peers")
+    return (
+        '<section id="position"><h2>Position among peers</h2>'
+        f"<p>Scores of {_esc(company)} compared with the other {len(peers)} companies of this "
+        "run, shown only as their median and best score.</p>"
+        f'<div class="split"><figure class="chart">{chart}</figure><div><table class="grid rank">'
+        "<thead><tr><th>Framework</th><th class=num>Score</th><th class=num>Rank</th>"
+        f'<th class=num>Peer median</th><th class=num>Best peer</th></tr></thead><tbody>{"".join(rows)}'
+        "</tbody></table></div></div></section>"
+    )
+
+
+def _method() -> str:
+    return (
+        '<section id="method"><h2>How to read this briefing</h2><ul>'
+        f'<li>{_verdict_badge("full")} 100: the criterion is covered by the published documents; '
+        f'{_verdict_badge("partial")} 50: partly covered; {_verdict_badge("none")} 0: no disclosure found.</li>'
+        "<li>Framework scores aggregate the criterion scores RDR-style (averages of criteria, "
+        "then of categories).</li>"
+        "<li>Every quote is verbatim from the linked document, with its page, retrieval date and "
+        "the first characters of the document version's sha256.</li>"
+        '<li><span class="mark future">Future commitment</span> marks a promise about the future, '
+        'not current practice; <span class="mark negative">Negative statement</span> marks a passage '
+        "saying the company does not do something. Both can weigh differently from a plain "
+        "disclosure.</li>"
+        "<li>Passages are found and classified automatically. Read the quotes before citing a "
+        "number in a meeting.</li></ul></section>"
+    )
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _heatmap(grid: pd.DataFrame, annotate: bool) -> bytes:
+    values = np.ma.masked_invalid(grid.to_numpy(dtype=float))
+    n_rows, n_cols = values.shape
+    cell_w = 0.95 if annotate else max(0.14, min(0.5, 9.5 / max(n_cols, 1)))
+    fig = Figure(figsize=(2.4 + cell_w * n_cols, 0.9 + 0.34 * n_rows), dpi=_DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    # pcolormesh draws the white cell borders itself; a minor-tick grid is much slower.
+    mesh = ax.pcolormesh(values, cmap=_CMAP, vmin=0, vmax=100, edgecolors="white",
+                         linewidth=1.2 if annotate else 0.5)
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)
+    ax.set_yticks(np.arange(n_rows) + 0.5, [_short(c) for c in grid.index], fontsize=8, parse_math=False)
+    ax.set_xticks(np.arange(n_cols) + 0.5, [str(c) for c in grid.columns], parse_math=False,
+                  fontsize=8 if annotate else 6, rotation=0 if annotate else 90)
+    if annotate:
+        ax.xaxis.tick_top()
+        for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
+            ax.text(j + 0.5, i + 0.5, "–" if np.isnan(v) else f"{v:.0f}", ha="center", va="center",
+                    fontsize=8, color="#1b1f24")
+    ax.tick_params(which="both", length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    bar = fig.colorbar(mesh, ax=ax, fraction=0.025 if n_cols > 20 else 0.05, pad=0.02, ticks=[0, 50, 100])
+    bar.ax.set_yticklabels(["0", "50", "100"] if annotate else ["none", "partial", "full"], fontsize=7)
+    bar.ax.tick_params(length=0)
+    bar.outline.set_visible(False)
+    return _png(fig)
+
+
+def _ranking(scores: pd.Series) -> bytes:
+    fig = Figure(figsize=(4.4, 0.7 + 0.32 * len(scores)), dpi=_DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    y = np.arange(len(scores))
+    ax.barh(y, scores.to_numpy(), color=[_colour(s) for s in scores], height=0.7, edgecolor="#5b6577",
+            linewidth=0.4)
+    ax.set_yticks(y, [_short(c) for c in scores.index], fontsize=8, parse_math=False)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 108)
+    for yi, s in zip(y, scores):
+        ax.text(s + 1.5, yi, f"{s:.0f}", va="center", fontsize=8, color="#1b1f24")
+    _tidy(ax)
+    return _png(fig)
+
+
+def _comparison(frame: pd.DataFrame) -> bytes:
+    fig = Figure(figsize=(4.4, 0.8 + 0.55 * len(frame)), dpi=_DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    y = np.arange(len(frame))
+    styles = [("#1f2a44", 0.28), ("#9aa5b8", 0.22), ("#cfd5df", 0.22)]
+    for k, (column, (colour, height)) in enumerate(zip(frame.columns, styles)):
+        ax.barh(y + (k - 1) * 0.26, frame[column].to_numpy(), height=height, color=colour,
+                label=_short(column))
+    ax.set_yticks(y, list(frame.index), fontsize=8, parse_math=False)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    legend = ax.legend(fontsize=7, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
+    _tidy(ax)
+    return _png(fig)
+
+
+def _tidy(ax: Any) -> None:
+    ax.tick_params(axis="both", labelsize=8, length=0)
+    ax.grid(axis="x", color="#e3e6eb", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+
+
+def _png(fig: Figure) -> bytes:
+    # Figures are made without pyplot, so nothing is registered globally and nothing leaks.
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.08, facecolor="white")
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _companies(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    names = set(tables["coverage"]["company"]) | set(tables["frameworks"]["company"])
+    return sorted(names, key=str.casefold)
+
+
+def _counts(view: _View, company: str, framework: str) -> dict[str, int]:
+    key = (company, framework)
+    if key in view.verdict_counts.index:
+        return {v: int(view.verdict_counts.at[key, v]) for v in _VERDICT_LABELS}
+    return dict.fromkeys(_VERDICT_LABELS, 0)
+
+
+def _esc(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _link(url: Any) -> str:
+    """An http(s) URL as a link; anything else (javascript:, data:, relative) as plain text."""
+    text = "" if url is None or (not isinstance(url, str) and pd.isna(url)) else str(url)
+    if not text:
+        return ""
+    shown = re.sub(r"^https?://(www\.)?", "", text)
+    shown = shown if len(shown) <= 70 else shown[:67] + "…"
+    safe = safe_http_url(text)
+    if safe is None:
+        return f'<span class="nolink" title="not an http(s) address, so not linked">{_esc(text)}</span>'
+    return f'<a href="{_esc(safe)}" rel="noopener noreferrer nofollow">{_esc(shown)}</a>'
+
+
+def _img(png: bytes, alt: str) -> str:
+    # Drawn at _DPI, shown at CSS 96 px per inch: sharp on high-density screens and in print.
+    width = int.from_bytes(png[16:20], "big") * 96 // _DPI  # PNG IHDR width
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" width="{width}" alt="{_esc(alt)}">'
+
+
+def _score_cell(score: Any) -> str:
+    if score is None or pd.isna(score):
+        return '<td class="num na">–</td>'
+    return f'<td class="num score" style="background:{_colour(score)}">{score:.0f}</td>'
+
+
+def _verdict_badge(verdict: Any) -> str:
+    key = str(verdict) if verdict in _VERDICT_LABELS else ""
+    if not key:
+        return f'<span class="v">{_esc(verdict) or "–"}</span>'
+    return f'<span class="v v-{key}">{_VERDICT_LABELS[key]}</span>'
+
+
+def _colour(score: float) -> str:
+    r, g, b, _ = _CMAP(float(np.clip(score, 0, 100)) / 100)
+    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+
+
+def _num(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{float(value):.0f}"
+
+
+def _label(framework: str) -> str:
+    return FRAMEWORK_LABELS.get(framework, framework)
+
+
+def _name(framework: str) -> str:
+    return FRAMEWORK_NAMES.get(framework, _label(framework))
+
+
+def _short(text: Any, limit: int = 38) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_PAGE = Template("""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<meta name="referrer" content="no-referrer">
+<title>$title</title>
+<style>$css</style>
+</head>
+<body id="top">
+$header
+<main>
+$toc
+$body
+</main>
+<footer>Generated by hrdc. Quotes are verbatim excerpts of public company documents.</footer>
+</body>
+</html>
+""")
+
+_CSS = """
+:root { --ink:#1b1f24; --muted:#5b6577; --line:#dde1e7; --navy:#1f2a44; --bg:#f6f7f9;
+  --full:#2e7d55; --partial:#a8690b; --none:#b4372b; }
+* { box-sizing:border-box; }
+body { margin:0; font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+  color:var(--ink); background:var(--bg); }
+header.top { background:var(--navy); color:#fff; padding:28px 40px 20px; }
+header.top h1 { margin:0 0 12px; font-size:26px; font-weight:600; }
+.kicker { margin:0 0 4px; text-transform:uppercase; letter-spacing:.08em; font-size:11px; color:#aeb8cc; }
+dl.meta { display:flex; flex-wrap:wrap; gap:6px 28px; margin:0; font-size:12.5px; }
+dl.meta dt { color:#aeb8cc; text-transform:capitalize; } dl.meta dd { margin:0; }
+main { max-width:1180px; margin:0 auto; padding:8px 40px 40px; }
+section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:18px 24px; margin:18px 0; }
+section#rankings, section#companies { background:none; border:0; padding:0; margin:30px 0 0; }
+h2 { font-size:20px; margin:0 0 10px; color:var(--navy); }
+h3 { font-size:17px; margin:0 0 10px; color:var(--navy); } h4 { font-size:14px; margin:18px 0 6px; }
+.fwid, .sector { font-size:12px; font-weight:500; color:var(--muted); background:var(--bg);
+  border:1px solid var(--line); border-radius:10px; padding:1px 8px; margin-left:6px; vertical-align:middle; }
+a { color:#1d5fa8; text-decoration:none; } a:hover { text-decoration:underline; }
+nav.toc { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 24px; margin:18px 0; }
+nav.toc h2 { font-size:15px; } nav.toc ol { margin:0; padding-left:20px; } nav.toc ol ol { padding-left:18px; }
+nav.toc ol.cols { columns:3; }
+.muted { color:var(--muted); } .nowrap { white-space:nowrap; } .small { font-size:12px; }
+table { border-collapse:collapse; width:100%; }
+th, td { text-align:left; vertical-align:top; padding:5px 8px; border-bottom:1px solid var(--line); }
+thead th { font-size:12px; color:var(--muted); font-weight:600; border-bottom:2px solid var(--line); }
+.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
+td.score { font-weight:600; text-align:center; } td.na { color:var(--muted); text-align:center; }
+table.grid td.score { border:2px solid #fff; }
+table.rank th[scope=row] { min-width:150px; }
+.scroll { overflow-x:auto; }
+figure.chart { margin:8px 0 14px; } figure.chart img { max-width:100%; height:auto; display:block; }
+figcaption { font-size:12px; color:var(--muted); }
+.split { display:flex; flex-wrap:wrap; gap:8px 24px; align-items:flex-start; }
+.split > figure { flex:0 0 auto; } .split > div { flex:1 1 480px; min-width:0; }
+.bars { display:grid; gap:4px; margin:6px 0 14px; max-width:720px; }
+.bar { display:grid; grid-template-columns:150px 1fr 38px 110px; gap:10px; align-items:center; font-size:13px; }
+.bar.sub .label { padding-left:14px; color:var(--muted); }
+.track { background:#eceef2; height:12px; border-radius:6px; overflow:hidden; }
+.fill { display:block; height:100%; border-radius:6px; }
+.val { font-weight:600; text-align:right; } .rank { color:var(--muted); font-size:12px; }
+details.criteria { margin:10px 0; border:1px solid var(--line); border-radius:6px; }
+details.criteria > summary { cursor:pointer; padding:8px 12px; background:var(--bg); border-radius:6px; }
+table.crit-table td.crit { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; white-space:nowrap; }
+table.crit-table td.ctitle { width:22%; } table.crit-table td.verdict { white-space:nowrap; width:92px; }
+td.crit, .crit { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; }
+tr.row-none td { color:var(--muted); }
+tr.row-full td:first-child { box-shadow:inset 3px 0 var(--full); }
+tr.row-partial td:first-child { box-shadow:inset 3px 0 #e0a53a; }
+tr.row-none td:first-child { box-shadow:inset 3px 0 #e8a49c; }
+.v { display:inline-block; font-size:11.5px; font-weight:600; padding:1px 8px; border-radius:10px;
+  border:1px solid var(--line); }
+.v-full { background:#e1f2e8; color:var(--full); border-color:#b7dfc6; }
+.v-partial { background:#fbf0da; color:var(--partial); border-color:#f0d9a6; }
+.v-none { background:#f8e3e0; color:var(--none); border-color:#efc2bc; }
+.npass { display:block; font-size:11px; color:var(--muted); margin-top:3px; }
+ol.evidence { margin:0; padding-left:18px; } ol.evidence li { margin:0 0 10px; }
+ol.evidence li.more { list-style:none; margin-left:-18px; } li.more ol.evidence { margin-top:8px; }
+li.more summary { cursor:pointer; font-size:12px; color:#1d5fa8; }
+blockquote { margin:0; padding:2px 0 2px 10px; border-left:3px solid #c9d1de; color:var(--ink); }
+.cite { font-size:12px; color:var(--muted); margin-top:3px; }
+.mark { display:inline-block; font-size:11px; font-weight:600; padding:0 6px; border-radius:3px; margin-right:6px; }
+.mark.future { background:#e3ecfb; color:#1d4f9c; border:1px solid #b9cdef; }
+.mark.negative { background:#f3e5f5; color:#7b1f8a; border:1px solid #dcbfe2; }
+.mark.flag { background:#fff4d6; color:#7a5600; border:1px solid #efd991; }
+.nolink { color:var(--muted); text-decoration:line-through dotted; word-break:break-all; }
+.sha { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; }
+.up { color:var(--full); font-weight:600; } .down { color:var(--none); font-weight:600; }
+.docs a { word-break:break-all; }
+.back { font-size:12px; margin:12px 0 0; }
+footer { text-align:center; color:var(--muted); font-size:12px; padding:0 0 30px; }
+@media (max-width:900px) { .split { grid-template-columns:1fr; } nav.toc ol.cols { columns:1; } main { padding:8px 14px; } }
+@media print { body { background:#fff; } section.company { break-before:page; } nav.toc { break-after:page; }
+  section { border:0; padding:0; } details.criteria > summary { background:none; } .back { display:none; } }
+"""
