@@ -556,9 +556,209 @@ Contact: humanrights@nimbus-telecom.example
 """,
 )
 
+HALCYRA_HRR = Report(
+    path="halcyra-social/reports/2025-human-rights-report.pdf",
+    company="Halcyra, Inc.",
+    title="Human Rights and Transparency Report 2025",
+    subtitle="How we protect expression and privacy on Halcyra",
+    header="Halcyra \u2013 Human Rights and Transparency Report 2025",
+    footer="Page {page} of {pages}",
+    accent="#5b3cc4",
+    body="""
+# Introduction
+Halcyra is a messaging and social audio service used by 140 million people each month in more than
+120 countries. This report describes how we identified and addressed the most significant risks
+that our products pose to the human rights of our users and others in 2024, and it complements our
+half-yearly Transparency Report, which publishes the detailed figures. It was reviewed by the
+Nominating and Governance Committee of our Board in April 2025.
+We made real progress this year: our first independent GNI assessment, a redesigned appeals
+workflow, and a human rights impact assessment of the automated systems that moderate public rooms.
+We also made mistakes, which we describe in section 5, because an official report that only lists
+successes is not a sufficient basis for accountability.
+
+@twocol
+# 1. Governance of our human rights programme
+## Who is responsible
+The Nominating and Governance Committee of the Board oversees our human rights programme and reviews
+its progress twice a year. In 2024 the Committee discussed government demands in two markets with
+contested elections, the findings of our moderation impact assessment, and the privacy effects of
+our new interest-inference feature. The Audit Committee oversees data security and receives a
+quarterly report from the Chief Information Security Officer.
+The Chief Legal Officer is accountable for the programme. Day-to-day, the Human Rights team of six
+people sits in the Legal department, so that it can influence the review of legal demands, and works
+with the Trust and Safety, Product and Public Policy teams. A cross-functional Human Rights Council,
+chaired by the Head of Human Rights and including the heads of Trust and Safety, Privacy, Security
+and Public Policy, meets monthly and escalates difficult decisions to the executive team.
+## Policies
+Our Commitment to Human Rights, approved by the Board in 2022 and updated in March 2025, commits us
+to respect internationally recognised human rights, with particular attention to freedom of
+expression, privacy and non-discrimination. Specific policies that implement it include the
+Community Guidelines, the Privacy Policy, the Law Enforcement Guidelines and our internal Government
+Demands Procedure.
+## Training
+All 2,300 employees completed annual privacy and security training (completion rate 99.2 per cent).
+410 employees in Trust and Safety, Legal, Public Policy and Engineering completed a new course on
+freedom of expression and international human rights standards. Content reviewers employed through
+our outsourcing partners receive the same policy training as employees, as well as wellbeing support
+and access to counselling.
+## Speaking up
+Employees and contract workers can raise concerns about user privacy, freedom of expression or any
+other ethical issue through the Ethics Line, which is operated by an independent provider and
+accepts anonymous reports. In 2024 the Ethics Line received 61 reports, seven of which related to
+user data; four were substantiated and led to disciplinary action and changes to access controls.
+
+@twocol
+# 2. Our salient human rights issues
+We reviewed our salient issues in 2024 through interviews with 30 internal experts and 22 external
+stakeholders and an analysis of user reports, legal demands and press coverage. We assessed each
+potential impact on the severity of harm to people (scale, scope and how difficult it would be to
+remedy) and on likelihood. Our salient issues are:
+- <b>Freedom of expression</b>: over-removal of lawful speech by automated systems; government
+  demands to remove political speech; network-level blocking of our service.
+- <b>Privacy</b>: government access to user data; tracking and profiling; the security of
+  accounts of people at risk, such as journalists and activists.
+- <b>Non-discrimination</b>: unequal accuracy of moderation and ranking systems across languages
+  and dialects.
+- <b>Safety of users</b>: harassment, child sexual exploitation and coordinated abuse.
+- <b>Wellbeing of content reviewers</b>, who are exposed to distressing material.
+We focus our reporting on three countries where risks to expression were highest in 2024 because of
+elections or emergency legislation. The choice was made by the Human Rights Council based on the
+volume of government demands and on assessments by civil society partners.
+
+# 3. Impact assessments
+## Automated moderation in public rooms
+Our moderation system transcribes live audio in public rooms and flags possible violations for
+human review. The assessment, carried out with an external consultancy and reviewed by an academic
+expert in speech technology, found that the system flagged speech in three regional languages at
+more than twice the rate of English, largely because of poorer transcription. We responded by
+suspending automated flagging for those languages, hiring 40 additional reviewers with the relevant
+language skills, and committing to language-level accuracy testing before any model update.
+## Interest inference
+Before launching inferred interest topics, we assessed the privacy risks of inference. We excluded
+all sensitive categories, made topics visible and deletable, and limited the use of topics for
+sponsored rooms to users who opt in outside the EU and UK.
+## Market entry
+We assessed the legal environment in three new markets before launch. In one market we decided not
+to open a local office, because local staff could be exposed to pressure to disclose user data.
+
+@onecol
+# 4. Government demands
+## Our process
+The Law Enforcement Response team checks each demand for legal validity, scope and the identity of
+the requesting official. Demands that raise human rights concerns are escalated to the Human Rights
+team. We push back on overbroad demands, and we challenged eleven demands in court in 2024. We
+restrict content only in the jurisdiction that issued a valid demand.
+## Figures for 2024
+| Measure | H1 2024 | H2 2024 |
+| Requests for user data | 36,840 | 39,648 |
+| Accounts specified | 52,100 | 59,528 |
+| Requests where some data was produced | 68% | 71% |
+| Requests to restrict content | 1,120 | 1,353 |
+| Items restricted | 2,980 | 3,375 |
+| Demands challenged in court | 5 | 6 |
+
+## Network disruption
+Our service was blocked at the network level in two countries for a total of 19 days in 2024. We
+worked with civil society partners to document the blocks and offered users guidance on secure
+connection options.
+
+@twocol
+# 5. Remedy and appeals
+Users can appeal any moderation decision from the notification they receive. Appeals are reviewed
+by a person not involved in the original decision. In 2024 we redesigned the appeals workflow so
+that users can add context, such as the language or dialect used, and receive a specific
+explanation. We received 190,000 appeals in the second half of the year and reinstated content or
+accounts in 31,470 cases. Median time to decision fell from 9 days to 4 days.
+Privacy complaints are handled by the office of the Chief Privacy Officer. We received 4,210
+complaints in 2024 and upheld 630, mostly relating to account deletion delays caused by an offline
+backup process that had not been configured to delete data on time. We fixed the process and
+deleted the affected data.
+## What went wrong
+In May 2024 a configuration error made the approximate city of 2,100 users visible on their public
+profile for six hours. We notified the affected users and the Irish Data Protection Commission
+within 72 hours and added an automated check to our release process.
+In October 2024, during an election period, our automated systems removed a number of posts by a
+political party that used a slogan similar to one on our list of violent extremist content. We
+reinstated the content within 36 hours and changed our policy so that election-related removals
+in high-risk periods require human review.
+# 6. Stakeholder engagement
+Halcyra joined the Global Network Initiative in 2022 and completed its first independent assessment
+in 2024. We also hold regular consultations with digital rights, child safety and journalists'
+organisations, and published our responses to their recommendations.
+# 7. Looking ahead
+In 2025 we will:
+- publish enforcement data quarterly and in a structured, machine-readable format;
+- complete an impact assessment of our sponsored rooms targeting system;
+- extend language-level accuracy testing to all moderation models;
+- report the number of complaints from content reviewers and how they were resolved.
+""",
+)
+
+HALCYRA_MSA = Report(
+    path="halcyra-social/reports/modern-slavery-statement-2025.pdf",
+    company="Halcyra, Inc.",
+    title="Modern Slavery Statement 2024",
+    subtitle="Statement under the UK Modern Slavery Act 2015 and the Australian Modern Slavery Act 2018",
+    header="Halcyra, Inc. \u2013 Modern Slavery Statement 2024",
+    footer="HC-MSS-2024 \u00b7 Page {page}",
+    accent="#3d2a86",
+    font="Times-Roman",
+    body="""
+# About this statement
+This statement is published by Halcyra, Inc. on behalf of itself and its subsidiaries Halcyra UK
+Ltd and Halcyra Australia Pty Ltd, the reporting entities under the UK Modern Slavery Act 2015 and
+the Australian Modern Slavery Act 2018, for the financial year ended 31 December 2024. It sets out
+the steps we have taken to identify, assess and address the risks of modern slavery in our
+operations and supply chains.
+# Our structure and operations
+Halcyra, Inc. is a privately held company incorporated in Delaware with headquarters in Oakland,
+California. We operate a messaging and social audio service. We have 2,300 employees in the United
+States, Ireland, India and Brazil and subsidiaries in seven countries. Halcyra UK Ltd and Halcyra
+Australia Pty Ltd sell advertising and employ 64 people between them.
+# Our supply chains
+Our main suppliers provide cloud computing and data centre services, content moderation and
+customer support services through outsourcing partners, marketing services, office facilities
+(cleaning, catering and security) and employee hardware. In 2024 we had 1,480 direct suppliers in
+26 countries. About 3,100 content reviewers work on Halcyra through four outsourcing partners in
+India, the Philippines, Kenya and Portugal.
+@break
+# Risks of modern slavery
+We identified the following areas of higher risk:
+- <b>Outsourced content moderation and support</b>, where workers may face excessive hours,
+  unlawful deductions or restrictions on leaving their employment.
+- <b>Employee hardware and data centre equipment</b>, where forced labour and recruitment fees
+  are documented risks in electronics manufacturing and in the extraction of minerals.
+- <b>Facilities services</b>, where low-wage agency workers may be vulnerable to exploitation.
+# Actions taken in 2024
+- We updated our Supplier Code of Conduct to prohibit recruitment fees and the retention of
+  identity documents, and added modern slavery clauses to all new outsourcing contracts.
+- We audited all four content moderation partners, including confidential interviews with 260
+  reviewers. Two audits found excessive overtime; both partners hired additional staff and
+  overtime is now monitored monthly.
+- Our hardware is bought from three resellers; we required them to confirm that the manufacturers
+  are members of an industry due diligence programme.
+- We trained all 45 members of our procurement and vendor management teams.
+# Remediation
+We found no cases of forced labour. At one moderation partner, workers had been required to pay a
+deposit for equipment; the partner refunded the deposits to 180 workers.
+@break
+# Assessing effectiveness
+We track the number of high-risk suppliers assessed (all four outsourcing partners and 86 per cent
+of facilities suppliers), corrective actions closed (five of six) and worker grievances received
+through the partner hotlines (38 in 2024, all resolved).
+# Consultation
+The statement was prepared by our Legal and Procurement teams in consultation with the directors
+of Halcyra UK Ltd and Halcyra Australia Pty Ltd, who reviewed it before approval.
+# Approval
+This statement was approved by the Board of Directors of Halcyra, Inc. on 18 March 2025 and by the
+boards of Halcyra UK Ltd and Halcyra Australia Pty Ltd.
+Signed by Jonah Wexley, Chief Executive Officer and Director, Halcyra, Inc., 18 March 2025.
+""",
+)
+
 #REPORTS-GO-HERE
 
-REPORTS = (NIMBUS_HRR,)
+REPORTS = (NIMBUS_HRR, HALCYRA_HRR, HALCYRA_MSA)
 
 
 def main(argv: list[str] | None = None) -> int:
