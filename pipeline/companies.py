@@ -1,0 +1,128 @@
+"""Read the companies file: one company per row, with the seed URLs to crawl.
+
+CSV columns: ``company``, ``sector``, ``seed_urls`` (space-separated http(s) URLs or local
+files, relative to the CSV's folder) and optionally ``allow_domains`` (space-separated
+domains the crawl may follow links into, besides the seeds' own).
+
+>>> companies = read_companies("companies.csv")  # doctest: +SKIP
+>>> companies[0].company_id, companies[0].seed_urls  # doctest: +SKIP
+('example-telecom', ('https://example.com/',))
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pipeline.records import Company
+
+REQUIRED = ("company", "sector", "seed_urls")
+OPTIONAL = ("allow_domains",)
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$")
+
+
+class CompaniesError(ValueError):
+    """The companies file cannot be used; the message names the file and line."""
+
+
+def slug(name: str) -> str:
+    """A lower-case ASCII id for a company name: ``"Deutsche Telekom AG"`` -> ``deutsche-telekom-ag``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def read_companies(path: str | Path) -> list[Company]:
+    """Read and check a companies CSV; raise :class:`CompaniesError` naming file and line."""
+    path = Path(path)
+    if not path.exists():
+        raise CompaniesError(f"{path}: companies file not found")
+    if not path.is_file():
+        raise CompaniesError(f"{path}: not a file; give the path of a companies CSV")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CompaniesError(f"{path}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8") from None
+    except OSError as exc:
+        raise CompaniesError(f"{path}: cannot read ({exc.strerror})") from None
+    if "\x00" in text:
+        raise CompaniesError(f"{path}: not a CSV (binary content); expected columns {', '.join(REQUIRED)}")
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise CompaniesError(f"{path}: line 1: not a CSV ({exc})") from None
+    if not header or not any(h.strip() for h in header):
+        raise CompaniesError(f"{path}: empty file; the first line must name the columns {', '.join(REQUIRED)}")
+    columns = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise CompaniesError(f"{path}: line 1: missing column(s) {', '.join(missing)}; expected "
+                             f"{', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)} (found {', '.join(columns)})")
+    unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise CompaniesError(f"{path}: line 1: unknown column(s) {', '.join(unknown)}; expected "
+                             f"{', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}")
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicated:
+        raise CompaniesError(f"{path}: line 1: column(s) {', '.join(duplicated)} appear twice")
+    companies: list[Company] = []
+    lines: dict[str, int] = {}
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(columns):
+                raise CompaniesError(f"{path}: line {line}: {len(values)} fields, expected {len(columns)} "
+                                     f"({', '.join(columns)}); quote values that contain commas")
+            company = _company(dict(zip(columns, (v.strip() for v in values))), path, line)
+            if company.company_id in lines:
+                raise CompaniesError(f"{path}: line {line}: duplicate company {company.name!r} "
+                                     f"(same id {company.company_id!r} as line {lines[company.company_id]})")
+            lines[company.company_id] = line
+            companies.append(company)
+    except csv.Error as exc:
+        raise CompaniesError(f"{path}: line {reader.line_num}: not a CSV ({exc})") from None
+    if not companies:
+        raise CompaniesError(f"{path}: no companies; add one row per company under the header")
+    return companies
+
+
+def _company(row: dict[str, str], path: Path, line: int) -> Company:
+    where = f"{path}: line {line}"
+    name = row["company"]
+    if not name:
+        raise CompaniesError(f"{where}: company is empty")
+    company_id = slug(name)
+    if not company_id:
+        raise CompaniesError(f"{where}: company {name!r} has no letters or digits to make an id from")
+    if not row["sector"]:
+        raise CompaniesError(f"{where}: sector is empty for {name!r}")
+    seeds = row["seed_urls"].split()
+    if not seeds:
+        raise CompaniesError(f"{where}: seed_urls is empty for {name!r}; give at least one URL or file")
+    allow = tuple(d.lower().strip(".") for d in row.get("allow_domains", "").split())
+    for domain in allow:
+        if not _DOMAIN.match(domain):
+            raise CompaniesError(f"{where}: allow_domains entry {domain!r} is not a domain name (e.g. example.com)")
+    return Company(company_id, name, row["sector"], tuple(_seed(s, path, where) for s in seeds), allow)
+
+
+def _seed(seed: str, path: Path, where: str) -> str:
+    """An http(s) URL as given, or a local file as an absolute ``file://`` URL."""
+    if "://" in seed:
+        parts = urlsplit(seed)
+        if parts.scheme.lower() not in ("http", "https"):
+            raise CompaniesError(f"{where}: seed {seed!r} has scheme {parts.scheme!r}; use http(s) URLs or local file paths")
+        if not parts.hostname:
+            raise CompaniesError(f"{where}: seed {seed!r} has no host name")
+        return seed
+    local = Path(seed).expanduser()
+    local = local if local.is_absolute() else path.resolve().parent / local
+    if local.is_dir():
+        raise CompaniesError(f"{where}: seed {seed!r} is a folder; folders are not crawled, name each file")
+    if not local.is_file():
+        raise CompaniesError(f"{where}: seed file {seed!r} not found (looked for {local})")
+    return local.resolve().as_uri()
