@@ -28,8 +28,8 @@ _PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-\u2013(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,6})\s*[-\u2013)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)\s+\S")
-_SENTENCE_END = re.compile(r"[.!?:;)\]\"\u201d]$")
-_HYPHEN_END = re.compile(r"(?<=[^\W\d_])[-\u00ad\x02]$")
+_SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", '"', "\u201d")
+_HYPHENS = ("-", "\u00ad", "\x02")
 
 
 @dataclass
@@ -43,31 +43,101 @@ class _Line:
     bold: bool
 
 
+def _char_box(raw, index: int) -> tuple[float, float, float, float]:
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharBox(raw, index, left, right, bottom, top)
+    return left.value, bottom.value, right.value, top.value
+
+
+def _make_line(raw, text: str, first: int, last: int) -> _Line:
+    """A line from character ``first`` to ``last`` (inclusive) of the text page."""
+    x0, y0, _, y1 = _char_box(raw, first)
+    _, b, x1, t = _char_box(raw, last)
+    return _Line(
+        text=text, top=max(y1, t), bottom=min(y0, b), left=x0, right=x1,
+        size=round(pdfium_c.FPDFText_GetFontSize(raw, first), 1),
+        bold=pdfium_c.FPDFText_GetFontWeight(raw, first) >= 600,
+    )
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """(first, last) character index of each non-blank line of a text page's text."""
+    return [
+        (m.start() + len(m.group()) - len(m.group().lstrip()), m.end() - 1 - (len(m.group()) - len(m.group().rstrip())))
+        for m in re.finditer(r"[^\r\n]+", text) if not m.group().isspace()
+    ]
+
+
+def _gutter(textpage, width: float) -> float | None:
+    """The x of a gutter between two text columns that PDFium reads across, row by row.
+
+    PDFium follows the content stream; when a PDF draws both columns line by line, one PDFium
+    line holds a line of each column. Its text rectangles then show a gap at the same x on
+    many rows, with wide text on both sides (unlike a table's short cells).
+    """
+    rows: dict[int, list[tuple[float, float]]] = {}
+    for index in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(index)
+        rows.setdefault(round((bottom + top) / 4), []).append((left, right))
+    gaps = []
+    for segments in rows.values():
+        segments.sort()
+        for (_, r1), (l2, _) in zip(segments, segments[1:]):
+            if l2 - r1 >= 12 and r1 - segments[0][0] > 0.25 * width and segments[-1][1] - l2 > 0.25 * width:
+                gaps.append((r1, l2))
+    if len(gaps) < max(5, 0.3 * len(rows)):
+        return None
+    best = max(((r1 + l2) / 2 for r1, l2 in gaps), key=lambda x: sum(a <= x <= b for a, b in gaps))
+    return best if sum(a <= best <= b for a, b in gaps) >= max(5, 0.3 * len(rows)) else None
+
+
+def _split_columns(raw, text: str, spans: list[tuple[int, int]], gutter: float) -> list[_Line] | None:
+    """Read a row-interleaved two-column page column by column.
+
+    Rows that cross the gutter (a title, a full-width paragraph) end the columns above them.
+    None when the right-hand side is not prose (a table).
+    """
+    out: list[_Line] = []
+    left: list[_Line] = []
+    right: list[_Line] = []
+    for first, last in spans:
+        boxes = [_char_box(raw, i) for i in range(first, last + 1)]
+        if boxes[-1][2] <= gutter:
+            left.append(_make_line(raw, text[first:last + 1], first, last))
+        elif boxes[0][0] >= gutter:
+            right.append(_make_line(raw, text[first:last + 1], first, last))
+        else:
+            cut = next((k for k, box in enumerate(boxes) if box[0] >= gutter and not text[first + k].isspace()), None)
+            before = [box for k, box in enumerate(boxes[:cut or 0]) if not text[first + k].isspace()]
+            # a full-width line has no gap at the gutter, only the usual space between words
+            crossing = not before or boxes[cut or 0][0] - before[-1][2] < 8
+            if cut is None or crossing:
+                out += left + right + [_make_line(raw, text[first:last + 1].strip(), first, last)]
+                left, right = [], []
+                continue
+            head = text[first:first + cut].rstrip()
+            left.append(_make_line(raw, head, first, first + len(head) - 1))
+            right.append(_make_line(raw, text[first + cut:last + 1], first + cut, last))
+    split = [line.text for line in right]
+    letters = sum(c.isalpha() for t in split for c in t)
+    # figures in a financial table also line up at a gap; only prose on both sides is columns
+    if not split or letters < 0.6 * sum(not c.isspace() for t in split for c in t) or statistics.mean(len(t.split()) for t in split) < 3:
+        return None
+    return out + left + right
+
+
 def _page_lines(page, textpage) -> tuple[list[_Line], float]:
-    """The page's text lines with the geometry of their first and last characters."""
-    height = page.get_height()
+    """The page's text lines in reading order, with the geometry of their ends."""
+    width, height = page.get_size()
     text = textpage.get_text_range()
-    lines: list[_Line] = []
-    pos = 0
-    left, bottom, right, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     raw = textpage.raw
-    for chunk in re.split(r"(\r\n|\n|\r)", text):
-        if chunk in ("\r\n", "\n", "\r"):
-            pos += len(chunk)
-            continue
-        stripped = chunk.strip()
-        if stripped:
-            first = pos + (len(chunk) - len(chunk.lstrip()))
-            last = pos + len(chunk.rstrip()) - 1
-            pdfium_c.FPDFText_GetCharBox(raw, first, left, right, bottom, top)
-            x0, y0, y1 = left.value, bottom.value, top.value
-            pdfium_c.FPDFText_GetCharBox(raw, last, left, right, bottom, top)
-            lines.append(_Line(
-                text=stripped, top=max(y1, top.value), bottom=min(y0, bottom.value), left=x0,
-                right=right.value, size=round(pdfium_c.FPDFText_GetFontSize(raw, first), 1),
-                bold=pdfium_c.FPDFText_GetFontWeight(raw, first) >= 600,
-            ))
-        pos += len(chunk)
+    spans = _spans(text)
+    lines = [_make_line(raw, text[a:b + 1], a, b) for a, b in spans]
+    wide = sum(l.right - l.left > 0.5 * width for l in lines)
+    if lines and wide >= 0.3 * len(lines):
+        gutter = _gutter(textpage, width)
+        columns = _split_columns(raw, text, spans, gutter) if gutter is not None else None
+        lines = columns or lines
     return lines, height
 
 
@@ -105,7 +175,7 @@ def _strip_edges(lines: list[_Line], height: float, running: set[str]) -> list[_
 
 def _is_heading(line: _Line, body_size: float) -> bool:
     words = len(line.text.split())
-    if words > 15 or _SENTENCE_END.search(line.text) and not line.text.endswith(")"):
+    if words > 15 or line.text.endswith(_SENTENCE_END) and not line.text.endswith(")"):
         return False
     if line.size >= body_size * 1.15:
         return True
@@ -118,7 +188,7 @@ def _join(parts: list[str]) -> str:
     """Join a paragraph's lines, undoing hyphenation at line ends ("respon-" + "sible")."""
     out = parts[0]
     for part in parts[1:]:
-        if _HYPHEN_END.search(out) and part[:1].islower():
+        if out.endswith(_HYPHENS) and part[:1].islower() and out[-2:-1].isalpha():
             out = out[:-1] + part
         else:
             out = f"{out} {part}"
@@ -139,17 +209,17 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
     def flush() -> None:
         nonlocal current, kind
         if current:
-            items.append((_join(current), kind, tuple(t for _, t in stack), page_no))
+            items.append((clean_line(_join(current)), kind, tuple(t for _, t in stack), page_no))
         current, kind = [], "p"
 
     for line in lines:
-        text, bullet = strip_bullet(clean_line(line.text))
+        text, bullet = strip_bullet(line.text)
         if not text:
             continue
         if _is_heading(line, body_size) and not bullet:
             # consecutive heading lines of one size are one wrapped heading
             if prev is not None and items and items[-1][1] == "heading" and not current and abs(prev.size - line.size) < 0.5 and 0 < prev.bottom - line.bottom < 2.5 * line.size:
-                title = f"{stack[-1][1]} {text}"
+                title = f"{stack[-1][1]} {clean_line(text)}"
                 stack[-1] = (stack[-1][0], title)
                 items[-1] = (title, "heading", tuple(t for _, t in stack), page_no)
             else:
@@ -160,6 +230,7 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
                     level += 1 + len(re.findall(r"\.0*[1-9]", text.split()[0]))
                 while stack and stack[-1][0] >= level:
                     stack.pop()
+                text = clean_line(text)
                 stack.append((level, text))
                 items.append((text, "heading", tuple(t for _, t in stack), page_no))
             prev = line
@@ -169,7 +240,7 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
             gap = prev.bottom - line.bottom
             if gap > 1.6 * spacing or gap < -spacing:  # a blank line, or a jump to the next column
                 new_block = True
-            elif _SENTENCE_END.search(current[-1]) and full and (prev.right - prev.left) < 0.8 * full:
+            elif current[-1].endswith(_SENTENCE_END) and full and (prev.right - prev.left) < 0.8 * full:
                 new_block = True  # the previous line was a paragraph's short last line
         if new_block:
             flush()
