@@ -50,8 +50,9 @@ FRAMEWORK_NAMES = {
     "msa": "Modern Slavery Act statement",
 }
 _VERDICT_LABELS = {"full": "Full", "partial": "Partial", "none": "None"}
-_CMAP = LinearSegmentedColormap.from_list("coverage", [f"#{c}" for c in SCORE_COLOURS])
-_CMAP.set_bad("#eceef2")
+_CMAP = LinearSegmentedColormap.from_list("coverage", [f"#{c}" for c in SCORE_COLOURS]).with_extremes(
+    bad="#eceef2"
+)
 _DPI = 144
 
 

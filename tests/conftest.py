@@ -12,11 +12,12 @@ def shared_data():
     return path
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def synthetic_report():
     """A small export Report (3 companies, 4 frameworks) whose crawled text tries HTML, URL and
     spreadsheet-formula injection: a company named with a <script>, an <img onerror> quote, a
-    javascript: URL and an =HYPERLINK(...) quote and document title."""
+    javascript: URL and an =HYPERLINK(...) quote and document title. Shared by the session:
+    derive variants with dataclasses.replace, never mutate it."""
     import json
 
     import pandas as pd
