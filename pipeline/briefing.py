@@ -16,7 +16,7 @@ import html
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -471,8 +471,9 @@ def _heatmap(grid: pd.DataFrame, annotate: bool) -> bytes:
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)
     ax.set_yticks(np.arange(n_rows) + 0.5, [_short(c) for c in grid.index], fontsize=8, parse_math=False)
+    upright = annotate or n_cols <= 12
     ax.set_xticks(np.arange(n_cols) + 0.5, [str(c) for c in grid.columns], parse_math=False,
-                  fontsize=8 if annotate else 6, rotation=0 if annotate else 90)
+                  fontsize=8 if upright else 6, rotation=0 if upright else 90)
     if annotate:
         ax.xaxis.tick_top()
         for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):

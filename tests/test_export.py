@@ -9,7 +9,6 @@ from openpyxl import Workbook, load_workbook
 from pipeline.export import (
     COVERAGE_COLUMNS,
     TABLE_SCHEMAS,
-    Report,
     evidence_table,
     read_table,
     safe_http_url,
