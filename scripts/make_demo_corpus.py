@@ -756,9 +756,167 @@ Signed by Jonah Wexley, Chief Executive Officer and Director, Halcyra, Inc., 18 
 """,
 )
 
+QUORVANE_SR = Report(
+    path="quorvane-cloud/reports/quorvane-sustainability-report-2025.pdf",
+    company="Quorvane Cloud Ltd",
+    title="Sustainability Report 2025",
+    subtitle="Efficient infrastructure, responsible business",
+    header="Quorvane Cloud Ltd | Sustainability Report 2025",
+    footer="QV-SR-2025 | {page}",
+    accent="#0f7b6c",
+    body="""
+# Foreword
+This is Quorvane's second sustainability report. It covers the financial year to 31 March 2025
+and our three operating companies in the UK, Ireland and Germany. Our business is simple: we store
+and process our customers' files as efficiently and securely as we can. That makes the energy our
+data centres use, the security of our customers' data, and the way we treat the people who work
+for and with us the three themes of this report.
+Highlights of the year: data centre energy efficiency improved to a power usage effectiveness of
+1.18; we joined the official UK scheme for carbon reporting by small and medium-sized cloud
+providers; and we published our second transparency report on government requests.
+
+@twocol
+# 1. Climate and energy
+## Efficient data centres
+Our infrastructure runs in four colocation data centres: two in the UK, one in Ireland and one in
+Germany. All four buy renewable electricity under long-term contracts. Our engineering teams
+redesigned the storage workflow this year so that rarely used files move automatically to
+high-density, low-power storage. This cut the energy used per terabyte stored by 14 per cent.
+| Indicator | 2023/24 | 2024/25 |
+| Electricity used (MWh) | 18,400 | 19,100 |
+| Share renewable | 96% | 100% |
+| Power usage effectiveness | 1.24 | 1.18 |
+| Energy per TB stored (kWh) | 41.2 | 35.4 |
+| Scope 1 and 2 emissions (tCO2e) | 310 | 122 |
+
+## Hardware and e-waste
+Servers are refurbished and redeployed wherever possible. End-of-life equipment is wiped to the
+NIST 800-88 standard and recycled by certified partners, with certificates of destruction for
+every drive.
+## Offices and travel
+Our offices in Bristol, Dublin and Berlin use renewable electricity. Business travel emissions rose
+after two offsites; we will introduce a rail-first travel policy in 2025.
+
+# 2. Privacy and security
+Customers choose whether their files are stored in the UK or the EU. We do not access customer
+files except to provide the service, with the customer's permission for support, or when legally
+required. Our information security management system is certified to ISO/IEC 27001:2022 and we
+hold Cyber Essentials Plus certification.
+In 2024 we received 227 requests from government authorities for customer data, and disclosed
+data in 120 cases. Details by country are in our transparency report. We do not publish data on
+requests to remove content.
+We had no personal data breaches that required notification to a regulator in the year.
+
+@onecol
+# 3. Our people
+Quorvane employs 340 people. We are an accredited Living Wage employer, offer flexible and
+remote working, and ran our first pay equity audit this year.
+| Indicator | 2024/25 |
+| Employees | 340 |
+| Women in engineering roles | 27% |
+| Women in leadership | 38% |
+| Gender pay gap (median) | 9.1% |
+| Employee engagement score | 78 / 100 |
+| Voluntary turnover | 11% |
+All employees completed data protection and security awareness training. Engineers with production
+access complete additional secure development training each year.
+
+# 4. Responsible business
+## Human rights
+In September 2024 we published our first Human Rights Statement, in which we commit to respect
+human rights in line with the UN Guiding Principles and to protect the privacy and freedom of
+expression of our users. We have not yet carried out a human rights impact assessment; we plan to
+do so in 2026, starting with the risks of government access to data in the countries where we
+store it. We will also propose that the Board's Audit and Risk Committee take on oversight of
+human rights risks.
+## Supply chain and modern slavery
+Our main suppliers are data centre operators, server and storage manufacturers, and software
+providers. Server hardware carries a risk of forced labour in component manufacturing and mineral
+extraction. We require hardware suppliers to confirm that they comply with an industry code of
+conduct and that their smelters are audited. All new supplier contracts include a modern slavery
+clause. We have not audited any supplier directly. Our modern slavery statement will be published
+when we reach the reporting threshold.
+## Ethics
+Employees can raise concerns through our confidential whistleblowing service. Four reports were
+received in the year; none related to human rights.
+
+@twocol
+# 5. Governance of sustainability
+The Executive Leadership Team is responsible for sustainability, with the Chief Operating Officer
+as sponsor. A sustainability working group with representatives from infrastructure, people,
+legal and finance meets monthly and prepares this report. The Board reviews the report before
+publication.
+# 6. Our targets
+| Target | Year | Status |
+| Power usage effectiveness below 1.15 | 2026 | On track |
+| Net zero scope 1 and 2 | 2027 | On track |
+| Publish first human rights impact assessment | 2026 | Not started |
+| Supplier code of conduct for all suppliers | 2025 | In progress |
+# About this report
+This report has not been externally assured. Energy data is based on meter readings supplied by
+our data centre operators; emissions are calculated with the UK government conversion factors.
+Contact: sustainability@quorvane.example
+""",
+)
+
+ORIELLE_MSA = Report(
+    path="orielle-mobile/statements/modern-slavery-statement-2025.pdf",
+    company="Orielle Mobile Networks S.A.",
+    title="Modern Slavery Statement 2025",
+    subtitle="Orielle UK Ltd \u2013 financial year ending 31 December 2024",
+    header="Orielle Mobile Networks \u00b7 Modern Slavery Statement 2025",
+    footer="Page {page} of {pages}",
+    accent="#e2231a",
+    body="""
+# Introduction
+This statement is made by Orielle UK Ltd under section 54(1) of the Modern Slavery Act 2015 for
+the financial year ending 31 December 2024. Orielle UK Ltd is a wholly owned subsidiary of Orielle
+Mobile Networks S.A. and provides international wholesale voice, messaging and roaming services to
+other operators. Although the parent company is not subject to the Act, this statement describes
+the policies and actions of the Orielle group as a whole, because Orielle UK Ltd relies on group
+procurement.
+# Structure, business and supply chains
+The Orielle group provides mobile and home internet services in Portugal, Cabo Verde and
+Mozambique, with 3,900 employees. Orielle UK Ltd employs 41 people in London.
+The group's main suppliers provide network equipment and software, mobile handsets, civil works and
+maintenance of network sites, call-centre services, and retail store services. Network equipment
+and handsets are manufactured mainly in China and Vietnam. Civil works and site maintenance are
+carried out by local contractors in each country.
+@break
+# Policies
+Our Code of Ethics and our Human Rights Policy prohibit forced labour, child labour and human
+trafficking. Our Supplier Code, introduced in 2023, requires suppliers to respect the same standards
+and to allow us to verify their compliance.
+# Risk assessment
+We consider the following areas to present the greatest risk of modern slavery:
+- manufacture of network equipment and handsets, including the extraction of minerals;
+- civil works and site maintenance in Mozambique, where subcontracting is common and labour
+  inspections are limited;
+- outsourced call-centre and cleaning services.
+# Due diligence
+New suppliers above 100,000 euros of annual spend complete a compliance questionnaire covering
+labour practices. In 2024, 212 suppliers completed the questionnaire and four were asked for
+additional information. We did not carry out on-site audits. We rely on the audit programmes of
+our largest equipment suppliers, which are members of industry initiatives.
+@break
+# Training
+Members of the procurement team in Portugal received training on modern slavery risks in 2024.
+We will extend this training to the procurement teams in Mozambique and Cabo Verde in 2025.
+# Measuring effectiveness
+We have not yet defined performance indicators for our actions against modern slavery. We will
+develop indicators in 2025, including the share of high-risk suppliers assessed.
+# Reporting concerns
+Workers of Orielle and of our suppliers can report concerns through the Ethics Channel. No reports
+relating to modern slavery were received in 2024.
+# Approval
+This statement was approved by the Board of Directors of Orielle UK Ltd on 24 April 2025.
+Signed: Ana Sousa Ferreira, Director, Orielle UK Ltd.
+""",
+)
+
 #REPORTS-GO-HERE
 
-REPORTS = (NIMBUS_HRR, HALCYRA_HRR, HALCYRA_MSA)
+REPORTS = (NIMBUS_HRR, HALCYRA_HRR, HALCYRA_MSA, QUORVANE_SR, ORIELLE_MSA)
 
 
 def main(argv: list[str] | None = None) -> int:
