@@ -22,8 +22,8 @@ from pipeline.records import Extraction
 from .html import assemble
 from .normalize import clean_line, strip_bullet
 
-_EDGE_LINES = 4  # lines at the top and bottom of a page where running heads and feet live
-_EDGE_BAND = 0.1  # ... or within this fraction of the page height from its top or bottom
+_EDGE_LINES = 1  # the first and last lines of a page's text, where running heads and feet live,
+_EDGE_BAND = 0.1  # and any line within this fraction of the page height from its top or bottom
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-\u2013(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,6})\s*[-\u2013)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
@@ -41,12 +41,20 @@ class _Line:
     right: float
     size: float
     bold: bool
+    base_first: float  # baselines of the first and last characters (a line may wrap a
+    base_last: float  # hyphenated word that PDFium rejoined)
 
 
 def _char_box(raw, index: int) -> tuple[float, float, float, float]:
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     pdfium_c.FPDFText_GetCharBox(raw, index, left, right, bottom, top)
     return left.value, bottom.value, right.value, top.value
+
+
+def _baseline(raw, index: int) -> float:
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
+    return y.value
 
 
 def _make_line(raw, text: str, first: int, last: int) -> _Line:
@@ -57,6 +65,7 @@ def _make_line(raw, text: str, first: int, last: int) -> _Line:
         text=text, top=max(y1, t), bottom=min(y0, b), left=x0, right=x1,
         size=round(pdfium_c.FPDFText_GetFontSize(raw, first), 1),
         bold=pdfium_c.FPDFText_GetFontWeight(raw, first) >= 600,
+        base_first=_baseline(raw, first), base_last=_baseline(raw, last),
     )
 
 
@@ -83,7 +92,7 @@ def _gutter(textpage, width: float) -> float | None:
     for segments in rows.values():
         segments.sort()
         for (_, r1), (l2, _) in zip(segments, segments[1:]):
-            if l2 - r1 >= 12 and r1 - segments[0][0] > 0.25 * width and segments[-1][1] - l2 > 0.25 * width:
+            if l2 - r1 >= 12 and r1 - segments[0][0] > 0.15 * width and segments[-1][1] - l2 > 0.15 * width:
                 gaps.append((r1, l2))
     if len(gaps) < max(5, 0.3 * len(rows)):
         return None
@@ -200,7 +209,7 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
     items = []
     current: list[str] = []
     kind = "p"
-    gaps = [a.bottom - b.bottom for a, b in zip(lines, lines[1:]) if 0 < a.bottom - b.bottom < 3 * body_size]
+    gaps = [a.base_last - b.base_first for a, b in zip(lines, lines[1:]) if 0 < a.base_last - b.base_first < 3 * body_size]
     spacing = statistics.median(gaps) if gaps else body_size * 1.2
     widths = [l.right - l.left for l in lines if len(l.text) > 20]
     full = statistics.median(widths) if widths else 0.0
@@ -218,7 +227,7 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
             continue
         if _is_heading(line, body_size) and not bullet:
             # consecutive heading lines of one size are one wrapped heading
-            if prev is not None and items and items[-1][1] == "heading" and not current and abs(prev.size - line.size) < 0.5 and 0 < prev.bottom - line.bottom < 2.5 * line.size:
+            if prev is not None and items and items[-1][1] == "heading" and not current and abs(prev.size - line.size) < 0.5 and 0 < prev.base_last - line.base_first < 2.5 * line.size:
                 title = f"{stack[-1][1]} {clean_line(text)}"
                 stack[-1] = (stack[-1][0], title)
                 items[-1] = (title, "heading", tuple(t for _, t in stack), page_no)
@@ -237,7 +246,7 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
             continue
         new_block = bullet or not current
         if prev is not None and current:
-            gap = prev.bottom - line.bottom
+            gap = prev.base_last - line.base_first
             if gap > 1.6 * spacing or gap < -spacing:  # a blank line, or a jump to the next column
                 new_block = True
             elif current[-1].endswith(_SENTENCE_END) and full and (prev.right - prev.left) < 0.8 * full:

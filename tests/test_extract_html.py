@@ -1,0 +1,122 @@
+"""HTML extraction: main content, structure, walls, encodings, kind detection."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import decode_html, detect_kind, extract, extract_file
+from pipeline.extract.normalize import clean_line, strip_bullet
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return extract_file(FIXTURES / "policy.html")
+
+
+def test_policy_main_text_without_boilerplate(policy):
+    assert policy.kind == "html" and policy.error is None and policy.flags == ()
+    assert "push back on requests that are overly broad" in policy.text
+    for boilerplate in ("Sitemap", "All rights reserved", "Accept all", "Products"):
+        assert boilerplate not in policy.text
+    assert policy.title == "Privacy Policy | Example Telecom"
+
+
+def test_blocks_index_into_text_and_carry_section_paths(policy):
+    for block in policy.blocks:
+        assert policy.text[block.char_start:block.char_end] == block.text
+        assert block.page is None
+    assert policy.text == "\n\n".join(b.text for b in policy.blocks)
+    by_start = {b.text[:30]: b for b in policy.blocks}
+    retention = by_start["We keep traffic data for twelv"]
+    assert retention.section == ("Privacy Policy", "Information we collect", "Retention")
+    requests = by_start["We disclose user information t"]
+    assert requests.section == ("Privacy Policy", "Government requests")  # h2 closes the h3
+
+
+def test_lists_and_tables_become_readable_blocks(policy):
+    items = [b.text for b in policy.blocks if b.kind == "li"]
+    assert items[0] == "Account information, such as your name and contact details."
+    assert len(items) == 3
+    table = next(b for b in policy.blocks if b.kind == "table")
+    assert table.text.splitlines() == ["Data | Retention period", "Traffic data | 12 months", "Billing records | 6 years"]
+
+
+@pytest.mark.parametrize(
+    "name, flag",
+    [
+        ("cookie_wall.html", "cookie_wall"),
+        ("login_wall.html", "login_wall"),
+        ("js_shell.html", "js_shell"),
+        ("block_page.html", "block_page"),
+        ("not_found.html", "error_page"),
+    ],
+)
+def test_walls_are_flagged_not_extracted(name, flag):
+    extraction = extract_file(FIXTURES / name)
+    assert flag in extraction.flags
+    assert extraction.text == "" and extraction.blocks == ()
+
+
+def test_cookie_banner_on_a_policy_is_not_a_wall(policy):
+    assert "cookie_wall" not in policy.flags and "login_wall" not in policy.flags
+
+
+def test_real_pages_are_not_flagged(shared_data):
+    for path in sorted((shared_data / "docs" / "opp115_original").glob("*.html")):
+        extraction = extract(path.read_bytes(), url=path.name)
+        assert extraction.flags == (), path.name
+        assert len(extraction.text.split()) > 300, path.name
+
+
+def test_decode_html_charset_order():
+    raw = (FIXTURES / "cp1252.html").read_bytes()
+    text, encoding = decode_html(raw)
+    assert encoding == "cp1252" and "données personnelles – toujours" in text
+    # the header wins over the meta declaration
+    _, encoding = decode_html("<p>caf\u00e9</p>".encode("utf-8"), "text/html; charset=utf-8")
+    assert encoding == "utf-8"
+    # no declaration: UTF-8 if it decodes, else a sniffed charset
+    text, _ = decode_html("<p>Stra\u00dfe und Gr\u00fc\u00dfe, sch\u00f6ne Gr\u00fc\u00dfe aus K\u00f6ln</p>".encode("latin-1"))
+    assert "Straße" in text
+    assert extract_file(FIXTURES / "cp1252.html").text == "Nous protégeons vos données personnelles – toujours."
+
+
+def test_detect_kind_magic_bytes_first():
+    assert detect_kind(b"%PDF-1.7\n...", "text/html", "https://x.org/page.html") == "pdf"
+    assert detect_kind(b"<!DOCTYPE html><html></html>", "application/pdf", "report.pdf") == "html"
+    assert detect_kind(b"plain words", "text/plain; charset=utf-8") == "text"
+    assert detect_kind(b"plain words", "", "https://x.org/readme.txt") == "text"
+    assert detect_kind(b"\x89PNG\r\n\x1a\n", "image/png", "logo.png") is None
+
+
+def test_extract_never_raises_on_bad_content():
+    assert extract(b"", "html").flags == ("no_text",)
+    unknown = extract(b"\x89PNG\r\n\x1a\n", content_type="image/png", url="https://x.org/logo.png")
+    assert unknown.error and "logo.png" in unknown.error
+
+
+def test_extract_file_errors_name_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing.html"):
+        extract_file(tmp_path / "missing.html")
+    image = tmp_path / "logo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(ValueError, match="logo.png"):
+        extract_file(image)
+
+
+def test_plain_text_paragraphs(tmp_path):
+    path = tmp_path / "statement.txt"
+    path.write_text("First paragraph\nwraps here.\n\nSecond paragraph.\n", encoding="utf-8")
+    extraction = extract_file(path)
+    assert extraction.kind == "text"
+    assert [b.text for b in extraction.blocks] == ["First paragraph\nwraps here.", "Second paragraph."]
+
+
+def test_normalisation():
+    assert clean_line("e\ufb03cient \u00a0 of\ufb01ce\u200b") == "efficient office"
+    assert strip_bullet("\u2022 Item one") == ("Item one", True)
+    assert strip_bullet("- Item two") == ("Item two", True)
+    assert strip_bullet("-5 degrees") == ("-5 degrees", False)

@@ -1,0 +1,155 @@
+"""PDF extraction on generated reports: columns, running heads, pages, damaged files."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfgen import canvas
+
+from pipeline.extract import extract, extract_file
+from pipeline.segment import segment
+
+LEFT = [
+    "Our suppliers must respect the human",
+    "rights of every worker. We expect each",
+    "supplier to take respon-",
+    "sibility for its own supply chain.",
+    "\u2022 Workers are free to leave.",
+    "\u2022 No worker pays a recruitment fee.",
+]
+RIGHT = [
+    "We audit high-risk suppliers every",
+    "year and publish the results of these",
+    "audits in our annual report, with the",
+    "corrective actions agreed.",
+    "Grievance channels are open to all",
+    "workers without fear of reprisal.",
+]
+HEADINGS = {1: "1. Labour standards", 2: "2. Audits and remedy"}
+HEADER = "ACME Corp Human Rights Report 2025"
+
+
+def _page(c, number: int, total: int, interleaved: bool) -> None:
+    width, height = A4
+    c.setFont("Helvetica", 8)
+    c.drawString(50, height - 30, HEADER)
+    c.drawString(width - 110, 25, f"Page {number} of {total}")
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(50, height - 80, HEADINGS[number])
+    c.setFont("Helvetica", 10)
+    top = height - 110
+    if interleaved:  # both columns drawn row by row, as some report generators do
+        for row, (left, right) in enumerate(zip(LEFT, RIGHT)):
+            c.drawString(50, top - 14 * row, left)
+            c.drawString(310, top - 14 * row, right)
+    else:
+        for row, left in enumerate(LEFT):
+            c.drawString(50, top - 14 * row, left)
+        for row, right in enumerate(RIGHT):
+            c.drawString(310, top - 14 * row, right)
+
+
+def make_report(path, *, scanned_last_page: bool = True, encrypt: str | None = None):
+    """Two two-column pages (one drawn column by column, one row by row) and an image-only page."""
+    kwargs = {"encrypt": StandardEncryption(encrypt, canPrint=0)} if encrypt else {}
+    c = canvas.Canvas(str(path), pagesize=A4, **kwargs)
+    total = 3 if scanned_last_page else 2
+    _page(c, 1, total, interleaved=False)
+    c.showPage()
+    _page(c, 2, total, interleaved=True)
+    c.showPage()
+    if scanned_last_page:
+        c.rect(50, 50, 400, 600, fill=1)  # a scanned page: marks, no text layer
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    return extract_file(make_report(tmp_path_factory.mktemp("pdf") / "report.pdf"))
+
+
+def test_every_block_has_its_page_and_offsets(report):
+    assert report.kind == "pdf" and report.n_pages == 3 and report.error is None
+    assert {b.page for b in report.blocks} == {1, 2}
+    for block in report.blocks:
+        assert report.text[block.char_start:block.char_end] == block.text
+
+
+def test_running_header_footer_and_page_numbers_removed(report):
+    assert HEADER not in report.text
+    assert not re.search(r"Page \d of \d", report.text)
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_columns_read_in_order(report, page):
+    text = "\n".join(b.text for b in report.blocks if b.page == page)
+    left_end = text.index("No worker pays a recruitment fee.")
+    right_start = text.index("We audit high-risk suppliers")
+    assert left_end < right_start
+    assert "We audit high-risk suppliers every year and publish the results of these audits in our annual report" in text
+
+
+def test_hyphenation_joined_and_bullets_cleaned(report):
+    assert "supplier to take responsibility for its own supply chain." in report.text
+    assert "respon-" not in report.text
+    items = [b.text for b in report.blocks if b.kind == "li" and b.page == 1]
+    assert items == ["Workers are free to leave.", "No worker pays a recruitment fee."]
+    assert "\u2022" not in report.text
+
+
+def test_headings_give_section_paths(report):
+    headings = [b.text for b in report.blocks if b.kind == "heading"]
+    assert headings == [HEADINGS[1], HEADINGS[2]]
+    body = next(b for b in report.blocks if b.text.startswith("Grievance channels") and b.page == 2)
+    assert body.section == (HEADINGS[2],)
+
+
+def test_pages_without_text_layer_are_flagged(report):
+    assert report.pages_without_text == (3,)
+    assert "scanned_pages" in report.flags
+
+
+def test_fully_scanned_pdf_has_no_text_and_says_why(tmp_path):
+    c = canvas.Canvas(str(tmp_path / "scan.pdf"), pagesize=A4)
+    for _ in range(2):
+        c.rect(50, 50, 400, 600, fill=1)
+        c.showPage()
+    c.save()
+    extraction = extract_file(tmp_path / "scan.pdf")
+    assert extraction.text == "" and extraction.pages_without_text == (1, 2)
+    assert {"scanned_pages", "no_text"} <= set(extraction.flags)
+    assert "OCR" in extraction.error
+
+
+def test_encrypted_pdf_gives_a_recorded_error(tmp_path):
+    extraction = extract_file(make_report(tmp_path / "locked.pdf", encrypt="secret"))
+    assert extraction.flags == ("encrypted",)
+    assert "password" in extraction.error
+
+
+def test_truncated_and_corrupt_pdfs_do_not_raise(tmp_path):
+    data = make_report(tmp_path / "full.pdf").read_bytes()
+    truncated = extract(data[: len(data) // 2], "pdf")
+    assert "truncated" in truncated.flags
+    corrupt = extract(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage\n%%EOF\n", "pdf")
+    assert corrupt.flags == ("corrupt",) and corrupt.error
+
+
+def test_detects_pdf_served_as_html(tmp_path):
+    data = make_report(tmp_path / "r.pdf").read_bytes()
+    extraction = extract(data, content_type="text/html", url="https://x.org/report")
+    assert extraction.kind == "pdf" and "recruitment fee" in extraction.text
+
+
+def test_flex_running_header_never_reaches_a_passage(shared_data):
+    path = shared_data / "docs" / "flex" / "Supplier-Code-of-Conduct-English.pdf"
+    extraction = extract_file(path)
+    passages = segment(extraction, "flex")
+    assert extraction.n_pages == 13 and len(passages) > 50
+    assert not [p for p in passages if re.search(r"FMS-QMS-1-034-00|Rev:E|\b\d+ of 13\b", p.text)]
+    assert all(p.page is not None and 1 <= p.page <= 13 for p in passages)
+    assert any("Freely Chosen Employment" in p.section for p in passages)
