@@ -1,0 +1,88 @@
+"""Segmentation: passages keep offsets, pages, sections and neighbouring context."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import extract_file
+from pipeline.extract.html import assemble
+from pipeline.records import Extraction, stable_id
+from pipeline.segment import sentences, segment
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+
+
+def _extraction(items) -> Extraction:
+    text, blocks = assemble(items)
+    return Extraction("pdf", text, blocks)
+
+
+def test_sentences_offsets_and_line_breaks():
+    text = "We respect rights. We audit suppliers!\nRow one | value\n\nNext block here."
+    spans = sentences(text)
+    assert [text[s:e] for s, e in spans] == ["We respect rights.", "We audit suppliers!", "Row one | value", "Next block here."]
+
+
+def test_passages_cover_blocks_with_ids_pages_and_sections():
+    extraction = _extraction([
+        ("1. Labour", "heading", ("1. Labour",), 1),
+        ("Workers are free to leave. No fees are charged.", "p", ("1. Labour",), 1),
+        ("Audits happen every year.", "p", ("1. Labour", "1.1 Audits"), 2),
+    ])
+    passages = segment(extraction, "abc123")
+    assert [p.text for p in passages] == ["Workers are free to leave. No fees are charged.", "Audits happen every year."]
+    assert [p.seq for p in passages] == [0, 1]
+    assert [p.page for p in passages] == [1, 2]
+    assert passages[1].section == "1. Labour > 1.1 Audits"
+    for p in passages:
+        assert extraction.text[p.char_start:p.char_end] == p.text
+        assert p.passage_id == stable_id("abc123", p.char_start, p.char_end) and p.sha256 == "abc123"
+    assert passages[0].context_before == "1. Labour"
+    assert passages[0].context_after == "Audits happen every year."
+    assert passages[1].context_before.endswith("No fees are charged.")
+
+
+def test_long_paragraphs_split_between_sentences_within_limits():
+    paragraph = " ".join(f"Sentence number {i} says something about human rights due diligence." for i in range(12))
+    extraction = _extraction([(paragraph, "p", (), 1)])
+    passages = segment(extraction, "x", max_sentences=5, max_chars=1200)
+    assert [len(sentences(p.text)) for p in passages] == [5, 5, 2]
+    assert " ".join(p.text for p in passages) == paragraph
+    short = segment(extraction, "x", max_sentences=10, max_chars=150)
+    assert all(len(p.text) <= 150 for p in short) and len(short) == 6
+
+
+def test_overlong_sentence_cut_at_whitespace():
+    sentence = "word " * 400 + "end."
+    passages = segment(_extraction([(sentence.strip(), "p", (), None)]), "x", max_chars=300)
+    assert all(len(p.text) <= 300 for p in passages)
+    assert " ".join(p.text for p in passages).split() == sentence.split()
+
+
+def test_context_is_about_a_hundred_words_each_side():
+    blocks = [(f"Paragraph {i} " + "filler " * 30 + "ends here.", "p", (), 1) for i in range(10)]
+    passages = segment(_extraction(blocks), "x")
+    middle = passages[5]
+    assert 100 <= len(middle.context_before.split()) <= 140
+    assert 100 <= len(middle.context_after.split()) <= 140
+    assert middle.context_before.endswith("Paragraph 4 " + "filler " * 30 + "ends here.")
+    assert passages[0].context_before == ""
+
+
+def test_list_stays_with_its_lead_in():
+    extraction = extract_file(FIXTURES / "policy.html")
+    passages = segment(extraction, "p")
+    lead = next(p for p in passages if p.text.startswith("The categories of information"))
+    assert "Location data derived from the cells" in lead.text
+    assert lead.section == "Privacy Policy > Information we collect"
+    assert not any(p.text == "Government requests" for p in passages)  # headings are sections, not passages
+
+
+def test_walls_give_no_passages():
+    assert segment(extract_file(FIXTURES / "cookie_wall.html"), "w") == []
+
+
+def test_bad_limits_are_rejected():
+    with pytest.raises(ValueError, match="max_sentences"):
+        segment(_extraction([("Text.", "p", (), 1)]), "x", max_sentences=0)
