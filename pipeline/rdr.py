@@ -149,12 +149,14 @@ def score_indicator_verdicts(verdicts: pd.DataFrame, taxonomy: Taxonomy | None =
     duplicated = verdicts.duplicated(["company", "indicator"])
     if duplicated.any():
         row = verdicts[duplicated].iloc[0]
-        raise RDRInputError(f"verdicts: more than one verdict for {row['company']} × {row['indicator']}")
+        raise RDRInputError(
+            f"verdicts: more than one verdict for {row['company']} × {row['indicator']}"
+        )
     result = _results(verdicts["result"], "verdicts", "result")
 
     companies = verdicts.drop_duplicates("company").set_index("company")["company_type"]
     grid = pd.MultiIndex.from_product([companies.index, list(leaves)], names=["company", "indicator"])
-    given = pd.Series(result.to_numpy(), index=pd.MultiIndex.from_frame(verdicts[["company", "indicator"]]))
+    given = result.set_axis(pd.MultiIndex.from_frame(verdicts[["company", "indicator"]]))
     full = given.reindex(grid).fillna("no disclosure found").rename("result").reset_index()
     full["company_type"] = full["company"].map(companies)
     full["composite"] = full["indicator"].map(lambda i: _verdict_composites(leaves[i]))
@@ -162,7 +164,8 @@ def score_indicator_verdicts(verdicts: pd.DataFrame, taxonomy: Taxonomy | None =
     cells["service"] = "verdict"
     cells["points"] = cells["result"].map(POINTS).astype(float)
     cells["indicator"] = cells["indicator"].str.removeprefix("rdr.")
-    return _aggregate(cells[["company", "company_type", "indicator", "composite", "service", "points"]], taxonomy)
+    columns = ["company", "company_type", "indicator", "composite", "service", "points"]
+    return _aggregate(cells[columns], taxonomy)
 
 
 def write_scores(scores: RDRScores, out_dir: str | Path) -> list[Path]:
@@ -187,7 +190,9 @@ def write_scores(scores: RDRScores, out_dir: str | Path) -> list[Path]:
     indicator_rows = indicator_rows.iloc[np.lexsort((
         indicator_rows["indicator"].map(indicator_rank), indicator_rows["company"].map(company_rank)
     ))]
-    totals = totals.iloc[np.lexsort((totals["category"].map(category_rank), totals["company"].map(company_rank)))]
+    totals = totals.iloc[np.lexsort((
+        totals["category"].map(category_rank), totals["company"].map(company_rank)
+    ))]
     paths = [out / "indicator_scores.csv", out / "total_scores.csv"]
     for frame, path in zip((indicator_rows, totals), paths):
         frame.round({"score": 2}).to_csv(path, index=False, na_rep="NA")
@@ -206,24 +211,27 @@ def _aggregate(cells: pd.DataFrame, taxonomy: Taxonomy) -> RDRScores:
     """
     leaves = {c.id.removeprefix("rdr."): c for c in taxonomy.framework("rdr")}
     companies = _company_types(cells)
-    rounded = _indicator_scores(cells, leaves, companies, _round2)
-    families = _families(rounded, leaves, _round2)
-    totals = _round2(families.groupby("company", sort=False)["score"].mean()).reset_index()
-    unrounded = _families(_indicator_scores(cells, leaves, companies, None), leaves, None)
-    categories = _round2(unrounded.groupby(["company", "category"], sort=False)["score"].mean()).reset_index()
+    indicators = _indicator_scores(cells, leaves, companies, rounded=True)
+    families = _families(indicators, leaves, rounded=True)
+    totals = _round2(families.groupby("company", sort=False)["score"].mean())
+    unrounded = _families(_indicator_scores(cells, leaves, companies, rounded=False), leaves, rounded=False)
+    categories = _round2(unrounded.groupby(["company", "category"], sort=False)["score"].mean())
     return RDRScores(
-        indicators=rounded[["company", "indicator", "score"]],
+        indicators=indicators[["company", "indicator", "score"]],
         families=families[["company", "family", "score"]],
-        categories=categories[["company", "category", "score"]],
-        totals=totals[["company", "score"]],
+        categories=categories.reset_index()[["company", "category", "score"]],
+        totals=totals.reset_index()[["company", "score"]],
     )
 
 
-def _indicator_scores(cells: pd.DataFrame, leaves: dict[str, Criterion], companies: pd.Series, rnd) -> pd.DataFrame:
+def _indicator_scores(
+    cells: pd.DataFrame, leaves: dict[str, Criterion], companies: pd.Series, rounded: bool
+) -> pd.DataFrame:
     """Level → composite → indicator scores for every company × leaf indicator (N/A = NaN)."""
-    rnd = rnd or (lambda values: values)
+    rnd = _round2 if rounded else _unchanged
     keys = ["company", "indicator"]
-    levels = rnd(cells.groupby([*keys, "composite", "service"], sort=False)["points"].mean()).reset_index()
+    levels = cells.groupby([*keys, "composite", "service"], sort=False)["points"].mean()
+    levels = rnd(levels).reset_index()
     mobile = rnd(levels[levels["composite"] == "mobile"].groupby(keys, sort=False)["points"].mean())
     services = pd.concat([levels[levels["composite"] == "services"], mobile.reset_index()])
     services = rnd(services.groupby(keys, sort=False)["points"].mean())
@@ -234,16 +242,17 @@ def _indicator_scores(cells: pd.DataFrame, leaves: dict[str, Criterion], compani
 
     grid = pd.MultiIndex.from_product([companies.index, list(leaves)], names=keys)
     composites = composites.reindex(index=grid, columns=["group", "opcom", "services"])
-    indicator = grid.get_level_values("indicator")
-    allowed = np.array([[c in _SCOPE_COMPOSITES[_scope(leaves[i])] for c in composites.columns] for i in indicator])
-    excluded = np.array([companies[c] in leaves[i].excluded for c, i in grid])
+    allowed = np.array([
+        [column in _SCOPE_COMPOSITES[_scope(leaves[indicator])] for column in composites.columns]
+        for indicator in grid.get_level_values("indicator")
+    ])
+    excluded = np.array([companies[company] in leaves[indicator].excluded for company, indicator in grid])
     score = composites.where(allowed).mean(axis=1).mask(excluded)
     return rnd(score).rename("score").reset_index()
 
 
-def _families(indicators: pd.DataFrame, leaves: dict[str, Criterion], rnd) -> pd.DataFrame:
+def _families(indicators: pd.DataFrame, leaves: dict[str, Criterion], rounded: bool) -> pd.DataFrame:
     """Family scores (mean of sub-indicators), with each family's category."""
-    rnd = rnd or (lambda values: values)
     frame = indicators.assign(
         family=indicators["indicator"].map(lambda i: leaves[i].family.removeprefix("rdr.")),
         category=indicators["indicator"].map(lambda i: leaves[i].category),
@@ -251,17 +260,22 @@ def _families(indicators: pd.DataFrame, leaves: dict[str, Criterion], rnd) -> pd
     families = frame.groupby(["company", "family"], sort=False).agg(
         category=("category", "first"), score=("score", "mean")
     ).reset_index()
-    families["score"] = rnd(families["score"])
+    if rounded:
+        families["score"] = _round2(families["score"])
     return families
 
 
-def _round2(values):
+def _round2(values: pd.Series) -> pd.Series:
     """Round to 2 decimals, halves up, as RDR does before a score feeds the next mean.
 
-    Rounding to 6 decimals first removes binary noise (38.9 / 4 = 9.7250000000001), so decimal
-    halves round up consistently.
+    Rounding to 6 decimals first removes binary noise (66.665 is stored as 66.66499...), so
+    decimal halves round up consistently.
     """
     return np.floor(np.round(values * 100, 6) + 0.5) / 100
+
+
+def _unchanged(values: pd.Series) -> pd.Series:
+    return values
 
 
 def _scope(criterion: Criterion) -> str:
@@ -279,7 +293,9 @@ def _verdict_composites(criterion: Criterion) -> list[str]:
 
 
 def _element_index(taxonomy: Taxonomy) -> pd.DataFrame:
-    rows = [(e.id, c.id.removeprefix("rdr."), e.reversed) for c in taxonomy.framework("rdr") for e in c.elements]
+    rows = [
+        (e.id, c.id.removeprefix("rdr."), e.reversed) for c in taxonomy.framework("rdr") for e in c.elements
+    ]
     return pd.DataFrame(rows, columns=["element", "indicator", "reversed"]).set_index("element")
 
 
@@ -304,7 +320,9 @@ def _display_order(ids: pd.Series) -> list[str]:
 def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise RDRInputError(f"{what}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}")
+        raise RDRInputError(
+            f"{what}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}"
+        )
 
 
 def _results(values: pd.Series, where: str, column: str, in_file: bool = False) -> pd.Series:

@@ -183,7 +183,8 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
 
 def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
     out = _Seq(loader.construct_object(item, deep=True) for item in node.value)
-    out.line, out.item_lines = node.start_mark.line + 1, [item.start_mark.line + 1 for item in node.value]
+    out.line = node.start_mark.line + 1
+    out.item_lines = [item.start_mark.line + 1 for item in node.value]
     return out
 
 
@@ -220,7 +221,9 @@ class _File:
             raise self.fail(1, "expected a mapping at the top (framework, name, ..., criteria)")
         return data
 
-    def check_keys(self, item: Any, line: int, keys: tuple[tuple[str, ...], tuple[str, ...]], what: str) -> _Map:
+    def check_keys(
+        self, item: Any, line: int, keys: tuple[tuple[str, ...], tuple[str, ...]], what: str
+    ) -> _Map:
         required, optional = keys
         if not isinstance(item, _Map):
             raise self.fail(line, f"{what} must be a mapping with keys {', '.join(required)}")
@@ -280,7 +283,8 @@ def _read_framework(
     data = f.check_keys(f.read(), 1, (_HEADER_REQUIRED, _HEADER_OPTIONAL), "framework header")
     name = f.text(data, "framework")
     if name in frameworks:
-        raise f.fail(data.key_lines["framework"], f"framework {name!r} is also defined in {frameworks[name]['file']}")
+        other = frameworks[name]["file"]
+        raise f.fail(data.key_lines["framework"], f"framework {name!r} is also defined in {other}")
     groups = data.get("groups", _Seq())
     if not isinstance(groups, list):
         raise f.fail(data.key_lines["groups"], "'groups' must be a list of {id, title}")
@@ -300,9 +304,11 @@ def _read_framework(
         cid = f.text(item, "id")
         if cid in where:
             first, first_item = where[cid]
-            raise f.fail(item.line, f"duplicate id {cid!r} (first defined in {first.name} line {first_item.line})")
+            raise f.fail(
+                item.line, f"duplicate id {cid!r} (first defined in {first.name} line {first_item.line})"
+            )
         if not cid.startswith(name + ".") or cid == name + ".":
-            raise f.fail(item.line, f"id {cid!r} must start with {name + '.'!r}, the framework of this file")
+            raise f.fail(item.line, f"id {cid!r} must start with '{name}.', the framework of this file")
         category = f.text(item, "category")
         if groups and category not in group_ids:
             raise f.fail(
@@ -311,11 +317,16 @@ def _read_framework(
             )
         scope = f.text(item, "scope")
         if scope and scope not in SCOPES:
-            raise f.fail(item.key_lines["scope"], f"{cid}: scope {scope!r} must be one of {', '.join(SCOPES)}")
+            raise f.fail(
+                item.key_lines["scope"], f"{cid}: scope {scope!r} must be one of {', '.join(SCOPES)}"
+            )
         excluded = f.strings(item, "excluded")
         bad = [t for t in excluded if t not in COMPANY_TYPES]
         if bad:
-            raise f.fail(item.key_lines["excluded"], f"{cid}: excluded {bad[0]!r} must be one of {', '.join(COMPANY_TYPES)}")
+            raise f.fail(
+                item.key_lines["excluded"],
+                f"{cid}: excluded {bad[0]!r} must be one of {', '.join(COMPANY_TYPES)}",
+            )
         parent = f.flag(item, "parent")
         children = f.strings(item, "children")
         if parent != bool(children):
@@ -364,18 +375,28 @@ def _check_references(criteria: list[Criterion], where: dict[str, tuple[_File, _
         f, item = where[c.id]
         for ref in c.maps_to:
             if ref not in by_id:
-                raise f.fail(item.key_lines["maps_to"], f"{c.id}: maps_to {ref!r} is not a known criterion{_suggest(ref, by_id)}")
+                raise f.fail(
+                    item.key_lines["maps_to"],
+                    f"{c.id}: maps_to {ref!r} is not a known criterion{_suggest(ref, by_id)}",
+                )
         for child in c.children:
             if child not in by_id:
-                raise f.fail(item.key_lines["children"], f"{c.id}: child {child!r} is not defined{_suggest(child, by_id)}")
+                raise f.fail(
+                    item.key_lines["children"],
+                    f"{c.id}: child {child!r} is not defined{_suggest(child, by_id)}",
+                )
             if by_id[child].family != c.id:
-                raise f.fail(item.key_lines["children"], f"{c.id}: child {child!r} has family {by_id[child].family!r}, expected {c.id!r}")
+                raise f.fail(
+                    item.key_lines["children"],
+                    f"{c.id}: child {child!r} has family {by_id[child].family!r}, expected {c.id!r}",
+                )
         if c.family and c.family != c.id:
             family = by_id.get(c.family)
             if family is None or c.id not in family.children:
                 raise f.fail(
                     item.key_lines["family"],
-                    f"{c.id}: family {c.family!r} must be the criterion itself or a parent listing it in 'children'",
+                    f"{c.id}: family {c.family!r} must be the criterion itself "
+                    "or a parent listing it in 'children'",
                 )
 
 
@@ -391,7 +412,9 @@ def _read_crosswalk(f: _File, where: dict[str, tuple[_File, _Map]]) -> tuple[tup
             raise f.fail(line, f"a pair must be [a, relation, b], got {pair!r}")
         a, relation, b = pair
         if relation not in RELATIONS:
-            raise f.fail(line, f"bad relation {relation!r} in [{a}, {relation}, {b}]; use one of {', '.join(RELATIONS)}")
+            raise f.fail(
+                line, f"bad relation {relation!r} in [{a}, {relation}, {b}]; use one of {', '.join(RELATIONS)}"
+            )
         for ref in (a, b):
             if ref not in where:
                 raise f.fail(line, f"{ref!r} is not a known criterion{_suggest(ref, where)}")

@@ -46,7 +46,9 @@ def test_reproduces_published_indicator_and_family_scores(edition):
     published["indicator"] = published["Indicator"].str.replace(r"^([GFP])0", r"\1", regex=True)
     ours = pd.concat([scores.indicators, scores.families.rename(columns={"family": "indicator"})])
     ours = ours.drop_duplicates(["company", "indicator"])
-    merged = published.merge(ours, left_on=["Company", "indicator"], right_on=["company", "indicator"], how="left")
+    merged = published.merge(
+        ours, left_on=["Company", "indicator"], right_on=["company", "indicator"], how="left"
+    )
     assert len(merged) == len(published) and merged["company"].notna().all()
     assert (merged["Score"].isna() == merged["score"].isna()).all()
     deviation = (merged["Score"] - merged["score"]).abs().max()
@@ -169,12 +171,14 @@ def test_missing_file_is_named(tmp_path):
 
 
 def test_missing_column_is_named():
-    with pytest.raises(RDRInputError, match=r"missing-column\.csv: missing column\(s\) Result; .*Index, CompanyType"):
+    expected = r"missing-column\.csv: missing column\(s\) Result; .*Index, CompanyType"
+    with pytest.raises(RDRInputError, match=expected):
         read_element_results(FIXTURES / "missing-column.csv")
 
 
 def test_unknown_result_names_file_and_line():
-    with pytest.raises(RDRInputError, match=r"bad-result\.csv line 3: Result 'maybe' is not one of yes, partial"):
+    expected = r"bad-result\.csv line 3: Result 'maybe' is not one of yes, partial"
+    with pytest.raises(RDRInputError, match=expected):
         read_element_results(FIXTURES / "bad-result.csv")
 
 
@@ -195,7 +199,8 @@ def test_unknown_element_is_named():
     ],
 )
 def test_bad_verdicts(change, message):
-    verdicts = pd.DataFrame([{"company": "A", "company_type": "internet", "indicator": "rdr.G1", "result": "yes", **change}])
+    row = {"company": "A", "company_type": "internet", "indicator": "rdr.G1", "result": "yes"}
+    verdicts = pd.DataFrame([{**row, **change}])
     with pytest.raises(RDRInputError, match=message):
         score_indicator_verdicts(verdicts)
 
