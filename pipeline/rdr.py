@@ -74,7 +74,12 @@ def read_element_results(path: str | Path) -> pd.DataFrame:
             f"{path}: file not found; expected RDR's element-level results CSV with columns "
             f"{', '.join(ELEMENT_COLUMNS)}"
         )
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise RDRInputError(
+            f"{path}: not a readable CSV ({exc}); expected RDR's element-level format"
+        ) from None
     missing = [c for c in _NEEDED_COLUMNS if c not in raw.columns]
     if missing:
         raise RDRInputError(
@@ -98,6 +103,8 @@ def score_elements(results: pd.DataFrame, taxonomy: Taxonomy | None = None) -> R
     """Score element verdicts (the table :func:`read_element_results` returns) the RDR way."""
     taxonomy = taxonomy or load_taxonomy()
     _require_columns(results, RESULT_COLUMNS, "element results")
+    if results.empty:
+        raise RDRInputError("element results: no rows to score")
     elements = _element_index(taxonomy)
     unknown = sorted(set(results["element"]) - set(elements.index))
     if unknown:
@@ -132,6 +139,8 @@ def score_indicator_verdicts(verdicts: pd.DataFrame, taxonomy: Taxonomy | None =
     """
     taxonomy = taxonomy or load_taxonomy()
     _require_columns(verdicts, VERDICT_COLUMNS, "verdicts")
+    if verdicts.empty:
+        raise RDRInputError("verdicts: no rows to score")
     leaves = {c.id: c for c in taxonomy.framework("rdr")}
     unknown = sorted(set(verdicts["indicator"]) - set(leaves))
     if unknown:

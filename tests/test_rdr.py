@@ -182,6 +182,16 @@ def test_unknown_result_names_file_and_line():
         read_element_results(FIXTURES / "bad-result.csv")
 
 
+def test_empty_input_is_rejected(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(RDRInputError, match=r"empty\.csv: not a readable CSV"):
+        read_element_results(empty)
+    header_only = read_element_results(FIXTURES / "element-results.csv").iloc[:0]
+    with pytest.raises(RDRInputError, match="no rows to score"):
+        score_elements(header_only)
+
+
 def test_unknown_element_is_named():
     results = read_element_results(FIXTURES / "element-results.csv")
     results.loc[0, "element"] = "G99.01"
