@@ -146,7 +146,7 @@ def _header(title: str, meta: Mapping[str, Any]) -> str:
     items = []
     for key, value in meta.items():
         if isinstance(value, Mapping):
-            value = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
+            value = " · ".join(f"{str(k).replace('_', ' ')} {v}" for k, v in value.items())
         items.append(f"<div><dt>{_esc(str(key).replace('_', ' '))}</dt><dd>{_esc(value)}</dd></div>")
     return (
         f'<header class="top"><p class="kicker">hrdc briefing</p><h1>{_esc(title)}</h1>'

@@ -442,7 +442,7 @@ def _framework_sheet(ws: Worksheet, report: Report, framework: str) -> None:
         cell.fill = _SUBHEADER_FILL
         cell.font = Font(italic=True, size=9)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[2].height = 90
+    ws.row_dimensions[2].height = 64
     for r, company in enumerate(companies, start=3):
         _write(ws.cell(r, 1), company)
         _write(ws.cell(r, 2), fw_scores.get(company, np.nan))
