@@ -914,9 +914,118 @@ Signed: Ana Sousa Ferreira, Director, Orielle UK Ltd.
 """,
 )
 
+QUILLFEATHER_MSA = Report(
+    path="quillfeather-devices/reports/modern-slavery-statement-2025.pdf",
+    company="Quillfeather Devices GmbH",
+    title="Modern Slavery and Supply Chain Report 2025",
+    subtitle="Statement under the UK Modern Slavery Act 2015 and report on our supply chain due diligence",
+    header="Quillfeather Devices GmbH \u00b7 Modern Slavery and Supply Chain Report 2025",
+    footer="QF-MSSC-2025 \u00b7 Page {page} of {pages}",
+    accent="#7a5c2e",
+    body="""
+# About this statement
+This statement is made on behalf of Quillfeather Devices GmbH and its UK subsidiary Quillfeather
+UK Ltd, which is required to publish a statement under section 54 of the UK Modern Slavery Act
+2015, for the financial year 1 January to 31 December 2024. It also reports on the due diligence
+we carry out under the German Supply Chain Due Diligence Act. It was approved by the Management
+Board of Quillfeather Devices GmbH and the Board of Directors of Quillfeather UK Ltd.
+
+@twocol
+# 1. Our organisation
+Quillfeather designs e-readers and note-taking tablets. We are headquartered in Hamburg, Germany,
+with sales subsidiaries in the United Kingdom, France and the Netherlands and a supplier
+management office in Ho Chi Minh City, Vietnam. We employ 610 people. In 2024 we sold 1.4 million
+devices in 18 countries, with revenue of 312 million euros. We do not own any factories.
+# 2. Our supply chain
+Our devices are assembled by two contract manufacturers, in Binh Duong (Vietnam) and Dongguan
+(China). They buy components from 37 tier-2 suppliers, of which we select or approve the 14 that
+supply displays, batteries, printed circuit boards, pens and packaging. Beyond tier 2, our
+supply chain includes hundreds of component makers, smelters and refiners, and the mines that
+supply them. In 2024 we mapped 118 smelters and refiners in our supply chain.
+| Tier | Number | Main countries |
+| Tier 1: final assembly | 2 | Vietnam, China |
+| Tier 2: key components | 37 | China, Taiwan, Malaysia, Japan, South Korea |
+| Smelters and refiners (3TG and cobalt) | 118 | 24 countries |
+
+# 3. Policies
+Our Human Rights Policy, adopted in February 2024, and our Supplier Code of Conduct, version 2.0,
+prohibit forced labour, human trafficking and child labour. The Supplier Code requires that
+workers pay no recruitment fees, that they keep their identity documents, and that they can leave
+their employment freely. All direct suppliers have signed the Code.
+# 4. Risks in our supply chain
+We assess risks every year by supplier, country, product and type of work, using audit results,
+country indicators, and information from civil society organisations. The most significant risks
+of forced labour that we identified are:
+- migrant workers from Nepal, Bangladesh and Myanmar recruited by agencies for component factories
+  in Malaysia, who often pay high recruitment fees and may be in debt bondage;
+- student interns and dispatch workers in assembly factories during peak production, who may work
+  excessive overtime and be unable to leave;
+- artisanal cobalt mining in the Democratic Republic of the Congo, with risks of child labour and
+  forced labour;
+- the risk of state-imposed forced labour affecting the supply of raw materials and components
+  from certain regions, which we address by tracing the origin of inputs.
+# 5. Due diligence and actions in 2024
+## Audits
+Both assembly partners and 12 of our 14 key component suppliers were audited in 2024 by
+independent auditors using the Responsible Business Alliance Validated Audit Process, including
+confidential interviews with 640 workers conducted in their own languages. Four audits were
+unannounced.
+## Findings
+| Finding | Sites | Status at year end |
+| Recruitment fees paid by migrant workers | 1 | Repayment completed |
+| Working hours over 60 per week | 3 | 2 closed, 1 in progress |
+| Interns working overtime | 1 | Closed |
+| Insufficient chemical safety training | 2 | Closed |
+| No confidential grievance channel | 2 | Closed |
+
+## Remediation of recruitment fees
+At our battery cell supplier in Penang, interviews revealed that 212 migrant workers had paid
+recruitment fees of between 1,100 and 3,400 US dollars to agencies in their home countries. The
+supplier agreed to repay the fees in full; repayments totalling 486,000 US dollars were completed
+in November 2024 and verified by an independent organisation through follow-up interviews. The
+supplier has moved to an employer-pays recruitment model and now recruits through two agencies
+that do not charge workers.
+## Peak season
+We changed our own planning process to reduce pressure on assembly partners. Launch volumes are
+now committed 16 weeks in advance instead of 10, and overtime during the launch of the Nib 2 was
+monitored weekly by our Ho Chi Minh City team.
+## Minerals
+All 118 smelters and refiners identified are conformant with or active in a recognised assurance
+programme. For cobalt, we joined an industry initiative that supports formalisation of artisanal
+mining and monitoring of child labour.
+# 6. Training and capacity
+All employees in procurement, product management and supplier quality (86 people) completed
+training on forced labour indicators and responsible purchasing. Our assembly partners trained
+their recruitment teams and 4,100 workers on their rights and the grievance channel.
+# 7. Grievance mechanism
+Workers in our supply chain can contact our complaints procedure in nine languages, anonymously
+if they wish, and can use a worker voice app operated by an independent organisation at our two
+assembly partners. In 2024 we received 57 complaints: 41 about wages and hours, 9 about
+treatment by supervisors, 5 about dormitory conditions and 2 about recruitment. All were
+investigated; 33 were substantiated and remediated.
+# 8. Effectiveness
+| Indicator | 2023 | 2024 |
+| Key suppliers audited | 9 of 14 | 12 of 14 |
+| Worker interviews | 410 | 640 |
+| Corrective actions closed in time | 64% | 82% |
+| Workers repaid recruitment fees | 0 | 212 |
+| Grievances received | 22 | 57 |
+The rise in grievances reflects wider awareness of the channel rather than worse conditions,
+according to the organisation that operates the worker voice app.
+# 9. Next steps
+In 2025 we will audit the remaining two key component suppliers, extend recruitment fee checks
+to tier-3 suppliers in Malaysia, and publish the list of our tier-2 suppliers.
+# 10. Approval
+This statement was approved by the Management Board of Quillfeather Devices GmbH on 20 March 2025
+and by the Board of Directors of Quillfeather UK Ltd on 27 March 2025.
+Signed: Lene Albrecht, Managing Director, Quillfeather Devices GmbH, and Director, Quillfeather
+UK Ltd.
+""",
+)
+
 #REPORTS-GO-HERE
 
-REPORTS = (NIMBUS_HRR, HALCYRA_HRR, HALCYRA_MSA, QUORVANE_SR, ORIELLE_MSA)
+REPORTS = (NIMBUS_HRR, HALCYRA_HRR, HALCYRA_MSA, QUORVANE_SR, ORIELLE_MSA, QUILLFEATHER_MSA)
 
 
 def main(argv: list[str] | None = None) -> int:
