@@ -1,0 +1,58 @@
+"""The CLI contract: exit codes, messages naming the file, and the commands others script."""
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from pipeline.cli import main
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True)
+
+
+def test_help_lists_every_command():
+    out = run("--help").stdout
+    for command in ("run", "crawl", "extract", "tag", "score", "export", "classify", "train",
+                    "evaluate", "review", "rdr-score", "changes", "compare", "demo"):
+        assert command in out
+
+
+def test_missing_workspace_is_one_clear_error(tmp_path, capsys):
+    code = main(["score", "--workspace", str(tmp_path / "missing")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "missing" in err and "does not exist" in err and "Traceback" not in err
+
+
+def test_unknown_export_format_names_the_choices(tmp_path, capsys):
+    code = main(["export", "--workspace", str(tmp_path), "--out", str(tmp_path / "o"), "--format", "csv,docx"])
+    assert code == 2
+    assert "docx" in capsys.readouterr().err
+
+
+def test_bad_settings_file_is_named(tmp_path, capsys):
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text("dealy: 2\n")
+    code = main(["--config", str(cfg), "score", "--workspace", str(tmp_path)])
+    assert code == 2
+    assert "dealy" in capsys.readouterr().err
+
+
+def test_rdr_score_writes_indicator_and_total_files(shared_data, tmp_path):
+    results = shared_data / "rdr" / "2022-element-results.csv"
+    assert main(["rdr-score", str(results), "-o", str(tmp_path)]) == 0
+    indicators = pd.read_csv(tmp_path / "indicator_scores.csv")
+    totals = pd.read_csv(tmp_path / "total_scores.csv")
+    assert list(indicators.columns) == ["company", "indicator", "score"]
+    assert set(totals["category"]) == {"G", "F", "P", "total"}
+    assert totals["company"].nunique() == 14
+
+
+def test_rdr_score_bad_file_names_it(tmp_path, capsys):
+    bad = tmp_path / "results.csv"
+    bad.write_text("Company,Result\nAcme,yes\n")
+    assert main(["rdr-score", str(bad), "-o", str(tmp_path / "out")]) == 2
+    assert "results.csv" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "indicator_scores.csv").exists()
