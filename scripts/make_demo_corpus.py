@@ -1023,9 +1023,106 @@ UK Ltd.
 """,
 )
 
-#REPORTS-GO-HERE
+TESSELLANE_ESG = Report(
+    path="tessellane-search/reports/esg-summary-2024.pdf",
+    company="Tessellane Search Co.",
+    title="ESG Summary 2024",
+    subtitle="Environment, social and governance highlights",
+    header="Tessellane Search Co. \u2014 ESG Summary 2024",
+    footer="Tessellane ESG Summary 2024 \u2014 {page}",
+    accent="#1a73a8",
+    body="""
+# Our year
+2024 was a year of strong growth for Tessellane. Daily searches grew by 40 per cent to 30 million
+and we launched Tessellane Answers, our AI answer engine, in 12 languages. This summary describes
+our environmental footprint, our people and our governance.
+# Environment
+Our index and AI models run in third-party data centres. Our cloud providers report that 85 per
+cent of the electricity used for our workloads was matched with renewable energy. We improved the
+efficiency of our ranking models, which cut the energy used per query by 18 per cent.
+| Indicator | 2023 | 2024 |
+| Electricity used (MWh) | 21,300 | 29,800 |
+| Renewable share | 78% | 85% |
+| Energy per 1,000 queries (kWh) | 2.9 | 2.4 |
 
-REPORTS = (NIMBUS_HRR, HALCYRA_HRR, HALCYRA_MSA, QUORVANE_SR, ORIELLE_MSA, QUILLFEATHER_MSA)
+@break
+# Social
+## Our people
+We employ 420 people, 31 per cent of whom are women. All employees receive stock options and
+private health insurance.
+## Users
+We are committed to providing fair and unbiased search results. We respect the privacy of our
+users; see our privacy policy for details.
+## Human rights and modern slavery
+Tessellane respects human rights. As a software company we consider the risk of modern slavery in
+our business to be low. We expect our suppliers to comply with all applicable laws.
+# Governance
+Tessellane is a privately held company. Our Board of Directors has five members, two of them
+independent. The Board has not assigned responsibility for environmental or social topics to a
+committee. We plan to publish our first full sustainability report in 2026.
+""",
+)
+
+CORVIMAR_MSA = Report(
+    path="corvimar-connect/statements/modern-slavery-statement-2024.pdf",
+    company="Corvimar Connect AG",
+    title="Modern Slavery Statement 2024",
+    subtitle="Corvimar Networks UK Ltd",
+    header="Corvimar Connect AG \u2013 Modern Slavery Statement 2024",
+    footer="Page {page} of {pages}",
+    accent="#003b5c",
+    font="Times-Roman",
+    body="""
+# Statement
+This statement is made pursuant to section 54 of the Modern Slavery Act 2015 by Corvimar Networks
+UK Ltd, a subsidiary of Corvimar Connect AG, for the financial year ending 31 December 2024.
+Corvimar Connect AG is a Swiss provider of internet, television and mobile services. Corvimar
+Networks UK Ltd sells wholesale capacity on submarine cable systems and has 12 employees.
+Corvimar is opposed to slavery and human trafficking in all its forms. Our Code of Conduct
+requires all employees to act with integrity and to comply with the law. Our suppliers are mainly
+large international companies providing network equipment, customer equipment and IT services, and
+we expect them to comply with all applicable laws, including laws against modern slavery.
+We consider the risk of modern slavery in our business and supply chains to be low. We have not
+identified any cases of modern slavery.
+@break
+# Approval
+This statement was approved by the board of Corvimar Networks UK Ltd.
+Signed: Director, Corvimar Networks UK Ltd, June 2025.
+@break
+# Contact
+Corvimar Networks UK Ltd, 3 Quay Street, Bristol BS1 4DB.
+""",
+)
+
+BRIGHTPEBBLE_SH = Report(
+    path="brightpebble-electronics/reports/sustainability-highlights-2024.pdf",
+    company="Brightpebble Electronics Ltd",
+    title="Sustainability Highlights 2024",
+    subtitle="Small steps, big difference",
+    header="Brightpebble Electronics \u00b7 Sustainability Highlights 2024",
+    footer="brightpebble.example \u00b7 {page}",
+    accent="#ff7a59",
+    body="""
+# Packaging
+In 2024 we removed all single-use plastic from the packaging of our Pebble speakers. Our boxes are
+now made from 90 per cent recycled cardboard and printed with soy-based inks.
+# Products
+Our new GaN chargers use 30 per cent less material than the previous generation and are more
+efficient, wasting less energy as heat.
+@break
+# Recycling
+Customers can return any old Brightpebble product to us free of charge for recycling. We
+collected 3.2 tonnes of electronics in 2024.
+# Our partners
+We work with a small number of long-standing manufacturing partners. We believe in treating
+people fairly and we expect our partners to do the same.
+""",
+)
+
+REPORTS = (
+    NIMBUS_HRR, HALCYRA_HRR, HALCYRA_MSA, QUORVANE_SR, ORIELLE_MSA, QUILLFEATHER_MSA,
+    TESSELLANE_ESG, CORVIMAR_MSA, BRIGHTPEBBLE_SH,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

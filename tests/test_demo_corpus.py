@@ -171,11 +171,9 @@ def test_corpus_has_the_crawler_traps_the_demo_exercises():
         assert "/" + shell.relative_to(CORPUS / site).as_posix() in navs, f"{shell} is not linked from a nav"
 
 
-@pytest.mark.parametrize("site", SITES)
+@pytest.mark.parametrize("site", [s for s in SITES if (CORPUS / s / "sitemap.xml").exists()])
 def test_sitemaps_use_the_base_placeholder_and_list_existing_pages(site):
     path = CORPUS / site / "sitemap.xml"
-    if not path.exists():
-        pytest.skip(f"{site} has no sitemap")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [loc.text for loc in ET.parse(path).getroot().findall("s:url/s:loc", ns)]
     assert locs
