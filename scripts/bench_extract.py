@@ -130,14 +130,19 @@ HTML_EXTRACTORS = {"hrdc": ours_html, "trafilatura (standard)": trafilatura_html
 
 # --- benchmarks ------------------------------------------------------------------------------
 
-def timed(fn, items, passes: int = 1):
-    """Outputs of ``fn`` over ``items`` and the median wall time of ``passes`` passes."""
-    times, outputs = [], []
+def timed(extractors: dict, items: list, passes: int = 1) -> dict[str, tuple[list, float]]:
+    """Outputs of each extractor over ``items`` and its median wall time over ``passes``.
+
+    Passes go round-robin over the extractors, so a change in machine load hits them all alike.
+    """
+    times: dict[str, list[float]] = {name: [] for name in extractors}
+    outputs: dict[str, list] = {}
     for _ in range(passes):
-        start = time.perf_counter()
-        outputs = [fn(item) for item in items]
-        times.append(time.perf_counter() - start)
-    return outputs, statistics.median(times)
+        for name, fn in extractors.items():
+            start = time.perf_counter()
+            outputs[name] = [fn(item) for item in items]
+            times[name].append(time.perf_counter() - start)
+    return {name: (outputs[name], statistics.median(times[name])) for name in extractors}
 
 
 def bench_scrapinghub(root: Path, limit: int | None) -> list[list[str]]:
@@ -145,8 +150,7 @@ def bench_scrapinghub(root: Path, limit: int | None) -> list[list[str]]:
     keys = sorted(truth)[:limit]
     pages = [gzip.decompress((root / "html" / f"{k}.html.gz").read_bytes()) for k in keys]
     rows = []
-    for name, fn in HTML_EXTRACTORS.items():
-        outputs, seconds = timed(fn, pages)
+    for name, (outputs, seconds) in timed(HTML_EXTRACTORS, pages).items():
         scores = [shingle_pr(o, truth[k]["articleBody"]) for o, k in zip(outputs, keys)]
         p = statistics.mean(s[0] for s in scores)
         r = statistics.mean(s[1] for s in scores)
@@ -160,8 +164,7 @@ def bench_trafilatura_eval(root: Path, limit: int | None) -> None:
     entries = list(json.loads((root / "evaldata-subset.json").read_text(encoding="utf-8")).items())[:limit]
     pages = [gzip.decompress((root / "html" / (e["file"] + ".gz")).read_bytes()) for _, e in entries]
     rows = []
-    for name, fn in HTML_EXTRACTORS.items():
-        outputs, seconds = timed(fn, pages)
+    for name, (outputs, seconds) in timed(HTML_EXTRACTORS, pages).items():
         tp = fn_ = fp = tn = 0
         for output, (_, entry) in zip(outputs, entries):
             text = " ".join(output.split())
@@ -183,19 +186,19 @@ def bench_pdf(root: Path, limit: int | None) -> None:
     data = [f.read_bytes() for f in files]
     truth = [(root / "ground-truth" / f"{f.stem}.txt").read_text(encoding="utf-8") for f in files]
     n_pages = sum(len(pdfium.PdfDocument(d)) for d in data)
+    results = timed({
+        "hrdc extract": ours_pdf,
+        "hrdc extract + segment": ours_pdf_segmented,
+        "pypdfium2 get_text_range (raw)": raw_pdfium,
+    }, data, passes=5)
+    results.update(timed({"pdfplumber extract_text (default)": plumber_pdf}, data))  # ~100x slower: one pass
     rows = []
     speeds = {}
-    for name, fn, passes in [
-        ("hrdc extract", ours_pdf, 3),
-        ("hrdc extract + segment", ours_pdf_segmented, 3),
-        ("pypdfium2 get_text_range (raw)", raw_pdfium, 3),
-        ("pdfplumber extract_text (default)", plumber_pdf, 1),
-    ]:
-        outputs, seconds = timed(fn, data, passes)
+    for name, (outputs, seconds) in results.items():
         speeds[name] = n_pages / seconds
         sims = [similarity(t, o) for t, o in zip(truth, outputs)]
         rows.append([name, f"{statistics.mean(sims):.4f}", f"{speeds[name]:.1f}", f"{seconds:.2f}"])
-    print(f"\nPDF: py-pdf/benchmarks, {len(files)} documents, {n_pages} pages (Levenshtein similarity, whitespace-normalised; one core)")
+    print(f"\nPDF: py-pdf/benchmarks, {len(files)} documents, {n_pages} pages (Levenshtein similarity, whitespace-normalised; one core, median of 5 round-robin passes)")
     table(["extractor", "similarity", "pages/s", "seconds"], rows)
     raw = speeds["pypdfium2 get_text_range (raw)"]
     print(f"hrdc extract throughput = {100 * speeds['hrdc extract'] / raw:.0f}% of raw pypdfium2; "
@@ -245,14 +248,18 @@ def bench_real(data: Path, limit: int | None) -> None:
 
 
 RSS_CHILD = """
-import resource, sys, time
+import re, sys, time
+from pathlib import Path
 from pipeline.extract import extract_file
 from pipeline.segment import segment
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm():  # peak RSS of this process in kB (VmHWM; ru_maxrss would carry the parent's over exec)
+    return int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1))
+segment(extract_file(sys.argv[2]), "warm-up")  # load spaCy and PDFium first
+base = hwm()
 start = time.perf_counter()
 extraction = extract_file(sys.argv[1])
 passages = segment(extraction, "rss")
-print(extraction.n_pages, len(passages), base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - start)
+print(extraction.n_pages, len(passages), base, hwm(), time.perf_counter() - start)
 """
 
 
@@ -284,11 +291,12 @@ def bench_rss(pages: int = 500) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "long.pdf"
         make_long_pdf(path, pages)
+        make_long_pdf(Path(tmp) / "short.pdf", 2)
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-        out = subprocess.run([sys.executable, "-c", RSS_CHILD, str(path)], capture_output=True, text=True, env=env, check=True)
+        out = subprocess.run([sys.executable, "-c", RSS_CHILD, str(path), str(Path(tmp) / "short.pdf")], capture_output=True, text=True, env=env, check=True)
         n, n_passages, base, peak, seconds = out.stdout.split()
         print(f"\nRSS: generated {n}-page PDF ({path.stat().st_size / 1e6:.1f} MB): peak RSS {int(peak) / 1024:.0f} MB "
-              f"(after imports {int(base) / 1024:.0f} MB), {n_passages} passages, {float(seconds):.1f} s for extract + segment")
+              f"(after imports and a 2-page warm-up {int(base) / 1024:.0f} MB), {n_passages} passages, {float(seconds):.1f} s for extract + segment")
 
 
 def table(header: list[str], rows: list[list[str]]) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import extract_file
-from pipeline.extract.html import assemble
+from pipeline.extract.blocks import assemble
 from pipeline.records import Extraction, stable_id
 from pipeline.segment import sentences, segment
 

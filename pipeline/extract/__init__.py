@@ -10,8 +10,9 @@ from pathlib import Path
 
 from pipeline.records import Extraction
 
+from .blocks import assemble
 from .detect import decode_html, detect_kind
-from .html import assemble, extract_html
+from .html import extract_html
 from .normalize import clean_block
 from .pdf import extract_pdf
 

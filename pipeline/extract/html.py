@@ -8,8 +8,9 @@ from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from pipeline.records import Block, Extraction
+from pipeline.records import Extraction
 
+from .blocks import assemble
 from .detect import decode_html, page_flags, page_signals
 from .normalize import clean_block, strip_bullet
 
@@ -148,20 +149,6 @@ def _text_after(first) -> str:
         _collect(node, parts, True)
         node = node.getnext()
     return _clean("".join(parts))
-
-
-def assemble(items: list[tuple[str, str, tuple[str, ...]]], page: int | None = None) -> tuple[str, tuple[Block, ...]]:
-    """Join block texts with blank lines and record each block's offsets."""
-    blocks: list[Block] = []
-    parts: list[str] = []
-    pos = 0
-    for text, kind, section, *rest in items:
-        if parts:
-            pos += 2
-        blocks.append(Block(text, rest[0] if rest else page, section, kind, pos, pos + len(text)))
-        parts.append(text)
-        pos += len(text)
-    return "\n\n".join(parts), tuple(blocks)
 
 
 def _main_tree(tree, *, recall: bool):

@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.records import Extraction
 
-from .html import assemble
+from .blocks import assemble
 from .normalize import clean_line, strip_bullet
 
 _EDGE_LINES = 1  # the first and last lines of a page's text, where running heads and feet live,
@@ -57,13 +57,21 @@ def _baseline(raw, index: int) -> float:
     return y.value
 
 
+def _size(raw, index: int) -> float:
+    """The rendered font size: the height of the character's loose box (font ascent to
+    descent, after the text matrix; ``FPDFText_GetFontSize`` ignores the matrix)."""
+    rect = pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(raw, index, rect)
+    return round(abs(rect.top - rect.bottom), 1)
+
+
 def _make_line(raw, text: str, first: int, last: int) -> _Line:
     """A line from character ``first`` to ``last`` (inclusive) of the text page."""
     x0, y0, _, y1 = _char_box(raw, first)
     _, b, x1, t = _char_box(raw, last)
     return _Line(
         text=text, top=max(y1, t), bottom=min(y0, b), left=x0, right=x1,
-        size=round(pdfium_c.FPDFText_GetFontSize(raw, first), 1),
+        size=_size(raw, first),
         bold=pdfium_c.FPDFText_GetFontWeight(raw, first) >= 600,
         base_first=_baseline(raw, first), base_last=_baseline(raw, last),
     )
@@ -287,6 +295,7 @@ def extract_pdf(data: bytes) -> Extraction:
         flags.append("truncated")
     pages: list[tuple[list[_Line], float]] = []
     bad_pages: list[int] = []
+    title = clean_line(doc.get_metadata_dict(skip_empty=True).get("Title", ""))
     try:
         n_pages = len(doc)
         for index in range(n_pages):
@@ -330,4 +339,4 @@ def extract_pdf(data: bytes) -> Extraction:
         error = "no text layer on any page (a scanned document? run OCR first)" if empty else "no extractable text"
     elif bad_pages:
         error = f"pages {', '.join(map(str, bad_pages))} could not be read"
-    return Extraction("pdf", text, blocks, n_pages=n_pages, pages_without_text=tuple(empty), flags=tuple(flags), error=error)
+    return Extraction("pdf", text, blocks, title=title, n_pages=n_pages, pages_without_text=tuple(empty), flags=tuple(flags), error=error)
