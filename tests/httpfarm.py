@@ -48,6 +48,8 @@ class Host:
         self.routes: dict[str, Route] = dict(routes or {})
         self.latency = latency
         self.hits: list[Hit] = []
+        self.active = 0
+        self.max_active = 0  # most requests in progress at once
         self._served: dict[str, int] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -100,7 +102,15 @@ class Host:
                 hit = Hit(urlsplit(self.path).path, time.monotonic(), dict(self.headers))
                 with host._lock:
                     host.hits.append(hit)
-                reply = host._reply(hit)
+                    host.active += 1
+                    host.max_active = max(host.max_active, host.active)
+                try:
+                    self._serve(host._reply(hit))
+                finally:
+                    with host._lock:
+                        host.active -= 1
+
+            def _serve(self, reply: Reply) -> None:
                 time.sleep(host.latency + reply.delay)
                 body = reply.body
                 if reply.gzip:

@@ -7,6 +7,7 @@ that every hop and every retry is spaced like any other request to its host.
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -178,8 +179,11 @@ def _too_large(limit: int, what: str) -> str:
     return f"too_large: {what} exceeds the {limit:,}-byte limit (raise max_bytes to fetch it)"
 
 
+_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")
+
+
 def _short(exc: BaseException) -> str:
+    """The useful part of a requests/urllib3 error ("[Errno 111] Connection refused")."""
     text = str(exc)
-    if "Caused by" in text:
-        text = text.split("Caused by", 1)[1].strip(" ('\")")
-    return text[:300]
+    found = _ERRNO.search(text)
+    return (found.group(0) if found else text)[:300]

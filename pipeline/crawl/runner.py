@@ -92,6 +92,7 @@ class _Crawl:
         self.frontier.host("").delay = 0.0  # local files
         self.robots: dict[str, Robots | str] = {}
         self.parked: dict[str, list[Task]] = {}
+        self.closed: dict[str, str] = {}  # host -> why it gets no more requests this run
         self.scopes = {c.company_id: set(Scope.for_company(c.seed_urls, c.allow_domains).domains) for c in companies}
         self.known: dict[str, set[str]] = {c.company_id: set() for c in companies}
         self.open: Counter[str] = Counter()  # queue entries not yet finished, per company
@@ -215,6 +216,14 @@ class _Crawl:
 
     def _dispatch(self, key: str, task: Task) -> tuple[Request, Task] | None:
         """The request to send for ``task`` now, or None if it must wait for robots.txt."""
+        if key in self.closed:
+            self.frontier.release(key, contacted=False)
+            result = Result("failed", task.current, error=self.closed[key], contacted=False)
+            if task.role == "robots":
+                self._robots_done(task, result)
+            else:
+                self._record(task, result, None, None)
+            return None
         if task.role == "robots" or not key or not self.settings.respect_robots:
             return self._request(task), task
         rules = self.robots.get(key)
@@ -257,6 +266,9 @@ class _Crawl:
     def _handle(self, key: str, task: Task, result: Result, found: Inspection | None, sha: str | None) -> None:
         task.elapsed += result.elapsed
         self.frontier.release(key, after=result.wait, contacted=result.contacted)
+        if result.reason == "rate_limited":
+            log.warning("%s: %s", key, result.error)
+            self.closed[key] = result.error
         if result.action == "retry":
             log.info("retry %d of %s in %.1f s: %s", task.attempt + 1, task.current, result.wait, result.error)
             task.attempt += 1

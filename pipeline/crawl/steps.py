@@ -14,8 +14,8 @@ from .fetch import Request, Result, retry_after
 from .safety import check_address
 from .urls import FETCHABLE_SCHEMES
 
-# A server asking for a longer pause than this fails the URL for this run rather than
-# stalling the crawl; the host is still left alone for this long.
+# A server asking for a longer pause than this is left alone for the rest of the run: its
+# remaining URLs fail as ``rate_limited`` without a request, and the next run tries again.
 MAX_RETRY_AFTER = 120.0
 
 
@@ -93,8 +93,8 @@ class RetryPolicy(Step):
             return result
         asked = retry_after(result.headers.get("Retry-After")) if result.headers else None
         if asked is not None and asked > MAX_RETRY_AFTER:
-            return result.but(wait=MAX_RETRY_AFTER, error=f"{result.error} (Retry-After {asked:.0f} s is "
-                              f"longer than {MAX_RETRY_AFTER:.0f} s; rerun the crawl later)")
+            return result.but(error=f"rate_limited: HTTP {result.status} with Retry-After {asked:.0f} s (over "
+                              f"{MAX_RETRY_AFTER:.0f} s); host left alone for this run, rerun the crawl later")
         if req.attempt >= self.retries:
             suffix = f" (after {self.retries} retries)" if self.retries else ""
             return result.but(error=result.error + suffix, wait=asked or 0.0)
