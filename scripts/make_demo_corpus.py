@@ -418,7 +418,7 @@ Officer, and the summary is reported to the Board.
 | Assessment | Scope | Main findings | Actions |
 | 5G standalone launch, Malaysia | Network slicing, location services | Higher precision location data could enable surveillance if disclosed | Location data retention limited to 30 days; requests for precise location require court order |
 | Fraud-detection platform, group | Call metadata analytics | Risk of false positives cutting off vulnerable customers | Human review before suspension; appeal route in all markets |
-| Acquisition, Lusodata S.A., Portugal | Data centres and hosting | Hosting contracts lacked human rights clauses | Clauses added; acquisition closed in January 2025 |
+| Acquisition, Quintavela Data S.A., Portugal | Data centres and hosting | Hosting contracts lacked human rights clauses | Clauses added; acquisition closed in January 2025 |
 | Country risk update, Tanzania | Legal framework | New cybercrime rules broaden takedown powers | Escalation procedure updated; training for local team |
 ## 3.3 Algorithmic systems
 We use algorithmic systems for network optimisation, fraud detection, credit scoring for device
