@@ -183,8 +183,11 @@ def _story(report: Report, styles) -> list:
                 rows.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
                 i += 1
             story += [_table(rows, width, styles), Spacer(1, 8)]
+        elif line.startswith("@"):
+            raise ValueError(f"{report.path}: unknown directive {line!r}; use @twocol, @onecol or @break")
         else:
-            para = []
+            para = [line]
+            i += 1
             while i < len(lines) and lines[i].strip() and lines[i].strip()[0] not in "#|@-":
                 para.append(lines[i].strip())
                 i += 1

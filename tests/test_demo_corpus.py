@@ -226,3 +226,12 @@ def test_regenerating_the_pdfs_gives_identical_bytes():
     for report in script.REPORTS:
         assert script.build_report(report) == (CORPUS / report.path).read_bytes(), (
             f"{report.path} differs from a fresh build: run scripts/make_demo_corpus.py and commit")
+
+
+def test_report_markup_with_an_unknown_directive_is_rejected_naming_the_report():
+    pytest.importorskip("reportlab")
+    script = _load_script()
+    bad = script.Report(path="x/bad.pdf", company="X", title="T", subtitle="S", header="H",
+                        footer="{page}", accent="#000000", body="# Title\n@threecol\nText.")
+    with pytest.raises(ValueError, match=r"x/bad\.pdf: unknown directive '@threecol'"):
+        script.build_report(bad)
