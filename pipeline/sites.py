@@ -160,7 +160,8 @@ def serve_sites(root: str | Path, ports: Mapping[str, int] | None = None) -> Ite
             server = _bind(_handler(site, base), (ports or {}).get(site.name, 0))
             servers.append(server)
             base["origin"] = urls[site.name] = f"http://127.0.0.1:{server.server_address[1]}"
-            threading.Thread(target=server.serve_forever, name=f"site-{site.name}", daemon=True).start()
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                             name=f"site-{site.name}", daemon=True).start()
         yield urls
     finally:
         for server in servers:

@@ -61,7 +61,7 @@ class Host:
         return self.origin + path
 
     def __enter__(self) -> "Host":
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
