@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import re
 
-from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
@@ -16,14 +15,14 @@ from .normalize import clean_block, strip_bullet
 
 # Policy and legal pages are long, sectioned documents; trafilatura's default pruning drops
 # whole sections of them (OPP-115 token recall 0.917), its recall preset keeps them (0.972).
-# On news pages the recall preset adds captions and teasers, so it is used only here.
+# On news pages the recall preset adds captions and teasers, so it is used only here
+# (measured in docs/benchmarks/extract.md).
 POLICY_PAGE = re.compile(
     r"privacy|terms|polic(?:y|ies)|cookie|legal|conditions|notice|statement|human.rights|slavery|"
     r"transparen|code.of.conduct|ethic|governance|sustainab|responsib|compliance|disclosure|principles",
     re.I,
 )
 _HEADING_WORDS = 14
-FMT = True
 _WALLS = ("js_shell", "block_page", "error_page", "login_wall", "cookie_wall")
 
 
@@ -153,7 +152,7 @@ def _text_after(first) -> str:
 
 def _main_tree(tree, *, recall: bool):
     doc = bare_extraction(
-        tree, include_comments=False, include_tables=True, include_formatting=FMT,
+        tree, include_comments=False, include_tables=True, include_formatting=True,
         with_metadata=False, fast=not recall, favor_recall=recall,
     )
     return None if doc is None else doc.body

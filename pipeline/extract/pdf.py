@@ -1,10 +1,12 @@
 """PDF: PDFium's text layer, one page at a time, cleaned into blocks with page numbers.
 
 PDFium (pypdfium2) reads text in content-stream order, which follows columns as they were
-typeset, at 50-85x the speed of pdfplumber (docs/benchmarks/extract.md). Layout comes from a
-few PDFium calls per *line* (position, font size), never per character, so the speed holds:
-running headers and footers are lines repeated at the page edges, headings are short lines set
-larger than the body, and paragraphs end at vertical gaps or short last lines.
+typeset, at 50-85x the speed of pdfplumber with better text (docs/benchmarks/extract.md), so
+pdfplumber is not used. Layout comes from a few PDFium calls per *line* (position, baseline,
+rendered size): running headers and footers are lines repeated at the page edges, headings are
+short lines set larger (or numbered and bold, or in capitals), and paragraphs end at vertical
+gaps or short last lines. Only a page whose two columns are drawn row by row (PDFium then reads
+across them) is read character by character, to split its lines at the gutter.
 """
 from __future__ import annotations
 
