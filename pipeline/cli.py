@@ -335,8 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _configure_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("urllib3", "trafilatura", "pdfminer", "matplotlib", "distributed", "PIL"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # Third-party chatter ("discarding data: None") is not actionable for our users.
+    for noisy in ("urllib3", "trafilatura", "htmldate", "courlan", "pdfminer", "matplotlib", "distributed", "PIL"):
+        logging.getLogger(noisy).setLevel(max(level, logging.ERROR))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

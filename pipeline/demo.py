@@ -58,7 +58,7 @@ def run_demo(out: str | Path = "demo-output", settings: Settings | None = None, 
     settings = settings or Settings()
     if settings.delay == Settings.delay:
         settings = replace(settings, delay=DEMO_DELAY)
-    settings = replace(settings, allow_private=True)
+    settings = replace(settings, allow_private=True, contact=settings.contact or "demo@hrdc.invalid")
     ports_file = out / "demo-ports.json"
     ports = json.loads(ports_file.read_text()) if ports_file.exists() else {}
     with serve_sites(DEMO_SITES, ports=ports) as sites:

@@ -59,7 +59,8 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
     meta = {
         "run_id": run_id, "date": run[0]["finished_at"] if run else "", "model": stats.get("model", ""),
         "previous_run": before, "companies": int(scores["company_id"].nunique()),
-        "documents": int(len(documents)), "passages": int(documents["n_passages"].sum()) if len(documents) else 0,
+        "documents": int(len(documents)),
+        "passages": int(documents.drop_duplicates("sha256")["n_passages"].sum()) if len(documents) else 0,
         "criteria": int(scores["criterion"].nunique()), "workspace": str(ws.path),
     }
     return Report(coverage=coverage, frameworks=frameworks, changes=changes, documents=documents,
