@@ -57,7 +57,7 @@ class CrawlSummary:
         for outcome in OUTCOMES[4:]:
             n = self.outcomes.get(outcome, 0)
             if n:
-                why = self.reasons.get(outcome, {})
+                why = {r: c for r, c in self.reasons.get(outcome, {}).items() if r != outcome}
                 detail = ", ".join(f"{r} {c}" for r, c in sorted(why.items(), key=lambda kv: (-kv[1], kv[0])))
                 lines.append(f"  {outcome}: {n}" + (f" ({detail})" if detail else ""))
         return "\n".join(lines)
