@@ -120,3 +120,18 @@ def test_normalisation():
     assert strip_bullet("\u2022 Item one") == ("Item one", True)
     assert strip_bullet("- Item two") == ("Item two", True)
     assert strip_bullet("-5 degrees") == ("-5 degrees", False)
+
+
+@pytest.mark.parametrize(
+    "payload, kind",
+    [
+        (b"\x00" * 200, "html"),
+        (b"%PDF-1.7", None),
+        (bytes(range(256)) * 8, None),
+        (b"<html><body><script>" + b"x" * 5000 + b"</script></body></html>", "html"),
+        ("<p>caf\u00e9</p>".encode("utf-16"), "html"),
+    ],
+)
+def test_odd_payloads_never_raise(payload, kind):
+    extraction = extract(payload, kind)
+    assert extraction.error or extraction.flags or extraction.text
