@@ -48,6 +48,7 @@ def test_lists_and_tables_become_readable_blocks(policy):
     "name, flag",
     [
         ("cookie_wall.html", "cookie_wall"),
+        ("consent_plain.html", "cookie_wall"),
         ("login_wall.html", "login_wall"),
         ("js_shell.html", "js_shell"),
         ("block_page.html", "block_page"),
@@ -62,6 +63,14 @@ def test_walls_are_flagged_not_extracted(name, flag):
 
 def test_cookie_banner_on_a_policy_is_not_a_wall(policy):
     assert "cookie_wall" not in policy.flags and "login_wall" not in policy.flags
+
+
+def test_short_cookie_notice_with_a_banner_is_a_document():
+    notice = extract_file(FIXTURES / "cookie_notice.html")
+    assert notice.flags == ()
+    assert "We never use cookies for advertising." in notice.text
+    assert "ec_stats | Counts page views | 13 months" in notice.text
+    assert "Accept all" not in notice.text
 
 
 def test_real_pages_are_not_flagged(shared_data):

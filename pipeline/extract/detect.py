@@ -126,6 +126,7 @@ class PageSignals:
     empty_app_root: bool
     noscript: str
     visible_text: str
+    consent_words: int = 0  # visible words inside cookie/consent containers (by id or class)
 
 
 def page_signals(tree) -> PageSignals:
@@ -147,7 +148,26 @@ def page_signals(tree) -> PageSignals:
         empty_app_root=empty_root,
         noscript=noscript,
         visible_text=visible[:20000],
+        consent_words=_consent_words(tree),
     )
+
+
+_CONSENT_BOX = re.compile(r"cookie|consent|gdpr|\bcmp|onetrust|didomi|truste|usercentrics|quantcast|cookiebot", re.I)
+
+
+def _consent_words(tree) -> int:
+    """Words inside the outermost elements whose id or class names a consent dialog."""
+    total = 0
+    stack = list(tree)
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str) or el.tag in ("head", "script", "style", "noscript", "template"):
+            continue
+        if el.tag != "body" and _CONSENT_BOX.search(f"{el.get('id', '')} {el.get('class', '')}"):
+            total += len(" ".join(el.itertext()).split())
+            continue
+        stack.extend(el)
+    return total
 
 
 def page_flags(signals: PageSignals, main_text: str) -> tuple[str, ...]:
@@ -175,6 +195,11 @@ def page_flags(signals: PageSignals, main_text: str) -> tuple[str, ...]:
         flags.append("login_wall")
     sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
     consent = sum(1 for s in sentences if _CONSENT.search(s))
-    if sentences and consent >= 2 and consent / len(sentences) >= 0.4 and _CONSENT_ACTION.search(signals.visible_text):
+    # A wall is the consent dialog and (almost) nothing else. A short cookie notice with a
+    # banner is a document: its words outside the banner are its content.
+    outside = signals.visible_words - signals.consent_words
+    dialog_only = outside < 40 if signals.consent_words else main_words < 120
+    if (dialog_only and sentences and consent >= 2 and consent / len(sentences) >= 0.4
+            and _CONSENT_ACTION.search(signals.visible_text)):
         flags.append("cookie_wall")
     return tuple(flags)
