@@ -144,3 +144,16 @@ def test_normalisation():
 def test_odd_payloads_never_raise(payload, kind):
     extraction = extract(payload, kind)
     assert extraction.error or extraction.flags or extraction.text
+
+
+def test_short_documents_with_alarming_words_are_not_walls():
+    page = (
+        b"<html><head><title>Human rights</title><script>" + b"var x = 1;" * 3000 + b"</script></head><body>"
+        b"<h1>Human rights</h1><p>Forced labour is forbidden in our supply chain. We complete a security check "
+        b"of every supplier, and the page you are reading is reviewed every year.</p>"
+        b"<p><a href='/r.pdf'>Modern slavery statement</a> <a href='/t.pdf'>Transparency report</a> "
+        b"<a href='/login'>Sign in</a></p></body></html>"
+    )
+    extraction = extract(page, "html")
+    assert extraction.flags == ()
+    assert "Forced labour is forbidden" in extraction.text

@@ -90,11 +90,12 @@ def decode_html(data: bytes, content_type: str = "") -> tuple[str, str]:
 _SHORT_WORDS = 250  # a real document is longer than any wall page
 _BLOCK = re.compile(
     r"access denied|attention required|just a moment\.\.\.|checking your browser|verify(?:ing)? you are (?:a )?human|"
-    r"are you a robot|captcha|unusual traffic|request (?:was |has been )?blocked|you have been blocked|"
-    r"pardon our interruption|incapsula incident|ddos protection|security check|bot detection|"
-    r"too many requests|\b403 forbidden|\bforbidden\b",
+    r"are you a robot|unusual traffic|request (?:was |has been )?blocked|you have been blocked|"
+    r"pardon our interruption|incapsula incident|ddos protection|(?:complete|solve) (?:the |this )?captcha|"
+    r"too many requests",
     re.I,
 )
+_BLOCK_TITLE = re.compile(r"\b403\b|\bforbidden\b|security check|bot (?:detection|protection)", re.I)
 _ERROR = re.compile(
     r"^\W*(?:404|410|500|502|503)\b|\berror:? ?(?:404|410|500|502|503)\b|\b(?:404|410|500|502|503)\W+(?:error|not found|page)|"
     r"page not found|\bnot found\b|page (?:you (?:requested|are looking for) )?"
@@ -127,6 +128,7 @@ class PageSignals:
     noscript: str
     visible_text: str
     consent_words: int = 0  # visible words inside cookie/consent containers (by id or class)
+    links: int = 0
 
 
 def page_signals(tree) -> PageSignals:
@@ -149,6 +151,7 @@ def page_signals(tree) -> PageSignals:
         noscript=noscript,
         visible_text=visible[:20000],
         consent_words=_consent_words(tree),
+        links=len(tree.xpath("//body//a[@href]")),
     )
 
 
@@ -183,15 +186,16 @@ def page_flags(signals: PageSignals, main_text: str) -> tuple[str, ...]:
     text = main_text if main_words >= 20 else signals.visible_text
     head = f"{signals.title} {signals.h1}"
     flags: list[str] = []
-    if signals.visible_words < 60 and (
-        signals.empty_app_root or _NEEDS_JS.search(signals.noscript + " " + signals.visible_text) or signals.script_bytes > 20_000
-    ):
+    # A link-only landing page is short too: only an app mount point, a "needs JavaScript"
+    # notice or heavy scripts around (almost) no text make a shell.
+    if (signals.visible_words < 60 and (signals.empty_app_root or _NEEDS_JS.search(f"{signals.noscript} {signals.visible_text}"))
+            or signals.visible_words < 20 and signals.script_bytes > 20_000 and signals.links < 3):
         flags.append("js_shell")
-    if _BLOCK.search(head) or (signals.visible_words < 300 and _BLOCK.search(signals.visible_text[:3000])):
+    if _BLOCK.search(head) or _BLOCK_TITLE.search(head) or (signals.visible_words < 300 and _BLOCK.search(signals.visible_text[:3000])):
         flags.append("block_page")
     elif _ERROR.search(head) or (signals.visible_words < 300 and _PAGE_ERROR.search(signals.visible_text[:3000])):
         flags.append("error_page")
-    if signals.has_password and (_LOGIN.search(head) or main_words < 80):
+    if signals.has_password and (_LOGIN.search(head) or main_words < 30 and signals.links < 5):
         flags.append("login_wall")
     sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
     consent = sum(1 for s in sentences if _CONSENT.search(s))
