@@ -62,7 +62,7 @@ def compare_runs(
     else:
         docs = _changed_documents(ws_to, "", _run_time(ws_to, run_to))
     urls = docs.groupby("company_id")["url"].agg(lambda u: " ".join(sorted(set(u)))).to_dict()
-    merged["changed_documents"] = merged["company_id"].map(urls).fillna("")
+    merged["changed_documents"] = [urls.get(c, "") for c in merged["company_id"]]
     changed = merged[(merged["delta"] != 0) | (merged["evidence_added"] > 0) | (merged["evidence_removed"] > 0)]
     return changed[CHANGE_COLUMNS].sort_values(["company", "framework", "criterion"]).reset_index(drop=True)
 

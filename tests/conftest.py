@@ -114,3 +114,15 @@ def synthetic_report():
             "taxonomy_version": "2024.1", "counts": {"companies": 3, "documents": 2}}
     return Report(coverage=coverage, frameworks=frameworks, changes=changes,
                   documents=documents, meta=meta, criteria=criteria)
+
+
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory):
+    """One full `hrdc demo` run (crawl over loopback, extract, tag, score, export), shared by
+    the end-to-end, notebook and review tests. Treat it as read-only."""
+    from pipeline.demo import run_demo
+    from pipeline.settings import Settings
+
+    out = tmp_path_factory.mktemp("demo-output")
+    result = run_demo(out, Settings(jobs=2), progress=False)
+    return out, result
