@@ -56,3 +56,30 @@ def test_rdr_score_bad_file_names_it(tmp_path, capsys):
     assert main(["rdr-score", str(bad), "-o", str(tmp_path / "out")]) == 2
     assert "results.csv" in capsys.readouterr().err
     assert not (tmp_path / "out" / "indicator_scores.csv").exists()
+
+
+def test_run_with_local_file_seeds_writes_every_export(tmp_path):
+    from pipeline.settings import CORPORA_DIR
+
+    site = CORPORA_DIR / "demo_sites" / "nimbus-telecom"
+    seeds = " ".join(str(site / f) for f in ("human-rights.html", "privacy.html"))
+    companies = tmp_path / "companies.csv"
+    companies.write_text(f"company,sector,seed_urls\nLocal Co,telecom,{seeds}\n")
+    code = main(["-q", "run", "--companies", str(companies), "--workspace", str(tmp_path / "ws"),
+                 "--out", str(tmp_path / "out"), "--jobs", "1"])
+    assert code == 0
+    coverage = pd.read_csv(tmp_path / "out" / "coverage.csv")
+    assert set(coverage["company"]) == {"Local Co"}
+    assert (coverage["verdict"] == "full").sum() > 5
+    assert coverage.loc[coverage["verdict"] == "full", "url"].str.startswith("file://").all()
+    for name in ("coverage.xlsx", "coverage.parquet", "briefing.html"):
+        assert (tmp_path / "out" / name).exists()
+
+
+def test_run_with_bad_companies_file_changes_nothing(tmp_path, capsys):
+    companies = tmp_path / "companies.csv"
+    companies.write_text("company,sector,seed_url\nAcme,platform,https://acme.example/\n")
+    code = main(["-q", "run", "--companies", str(companies), "--workspace", str(tmp_path / "ws")])
+    err = capsys.readouterr().err
+    assert code == 2 and "companies.csv" in err and "seed_urls" in err
+    assert not (tmp_path / "ws").exists()
