@@ -66,11 +66,9 @@ def _progress(total: int, desc: str, unit: str, enabled: bool):
 # -- extract + segment ----------------------------------------------------------------------
 def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str) -> tuple[dict, list[dict]]:
     """Pure worker: raw bytes of one version -> (extraction row, passage rows)."""
-    from .extract import extract
-    from .segment import segment
+    from .limits import extract_within_limits
 
-    ext = extract(data, kind=kind, url=url)
-    passages = segment(ext, sha256) if ext.text and not ext.error else []
+    ext, passages = extract_within_limits(data, kind, url, sha256)  # per-document time and memory limits
     row = {
         "sha256": sha256, "kind": ext.kind, "title": ext.title, "n_pages": ext.n_pages,
         "pages_without_text": list(ext.pages_without_text), "n_chars": len(ext.text),
