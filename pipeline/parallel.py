@@ -1,14 +1,19 @@
-"""Run a pure function over many items on joblib (local cores) or a Dask cluster.
+"""Run a pure function over many items on local cores (joblib) or a Dask cluster.
 
 Stages hand this module a function and an iterable of picklable items; results come back in
-order as a generator, so the driver writes them to the store in batches while workers keep
-going, and nothing holds the whole corpus in memory.
+order as a generator, with a bounded number of items in flight, so the driver writes them to
+the store in batches while workers keep going and nothing holds the whole corpus in memory.
+
+Workers receive everything a task needs in its arguments (raw documents as bytes with their
+content hash, never a path on the driver's disk), so a Dask worker on another machine needs
+hrdc and the model, but no shared file system.
 """
 from __future__ import annotations
 
 import contextlib
 import logging
 import os
+from collections import deque
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from joblib import Parallel, delayed, parallel_config
@@ -17,8 +22,11 @@ from .settings import Settings
 
 log = logging.getLogger("hrdc.parallel")
 
-T = TypeVar("T")
 R = TypeVar("R")
+
+# Tasks queued per worker slot: enough to keep every core busy while the driver writes a
+# batch, few enough that raw documents and results in flight stay a small part of memory.
+IN_FLIGHT_PER_WORKER = 4
 
 
 def effective_jobs(jobs: int) -> int:
@@ -28,36 +36,56 @@ def effective_jobs(jobs: int) -> int:
 
 
 @contextlib.contextmanager
-def backend(settings: Settings) -> Iterator[None]:
-    """Select joblib's backend for the block: local processes, threads or a Dask cluster."""
-    if settings.backend == "dask":
-        try:
-            from dask.distributed import Client
-        except ImportError:  # pragma: no cover - depends on the install
-            raise RuntimeError("--backend dask needs the dask extra: pip install 'hrdc[dask]'") from None
-        client = Client(settings.scheduler)
-        try:
-            log.info("running on Dask cluster %s (%d workers)", settings.scheduler,
-                     len(client.scheduler_info().get("workers", {})))
-            with parallel_config(backend="dask"):
-                yield
-        finally:
-            client.close()
-    else:
-        with parallel_config(backend=settings.backend, n_jobs=effective_jobs(settings.jobs)):
-            yield
+def dask_client(address: str) -> Iterator[Any]:
+    """A ``distributed.Client`` connected to ``address``; a clear error if that cannot be done."""
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - depends on the install
+        raise RuntimeError("--backend dask needs the dask extra: pip install 'hrdc[dask]'") from None
+    try:
+        client = Client(address, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise RuntimeError(
+            f"cannot reach the Dask scheduler at {address}: {exc}; start one with `dask scheduler` "
+            "and workers with `dask worker ADDRESS`, or check --scheduler") from None
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def pmap(func: Callable[..., R], items: Iterable[tuple[Any, ...]], settings: Settings) -> Iterator[R]:
-    """``func(*item)`` for every item, in order, in parallel when ``settings.jobs`` allows.
+    """``func(*item)`` for every item, in order, in parallel when ``settings`` allows.
 
-    With one job everything runs in this process (no pickling, easiest to debug).
+    ``settings.backend`` is ``loky`` (local processes), ``threading`` or ``dask`` (the cluster
+    at ``settings.scheduler``). With one local job everything runs in this process (no
+    pickling, easiest to debug). ``func`` must be importable by the workers (a module-level
+    function of an installed package).
     """
-    if settings.backend != "dask" and effective_jobs(settings.jobs) == 1:
+    if settings.backend == "dask":
+        yield from _dask_map(func, items, settings.scheduler)
+        return
+    n_jobs = effective_jobs(settings.jobs)
+    if n_jobs == 1:
         for item in items:
             yield func(*item)
         return
-    with backend(settings):
-        n_jobs = -1 if settings.backend == "dask" else effective_jobs(settings.jobs)
-        runner = Parallel(n_jobs=n_jobs, return_as="generator", batch_size="auto", pre_dispatch="4 * n_jobs")
+    with parallel_config(backend=settings.backend, n_jobs=n_jobs):
+        runner = Parallel(return_as="generator", batch_size=1, pre_dispatch=f"{IN_FLIGHT_PER_WORKER} * n_jobs")
         yield from runner(delayed(func)(*item) for item in items)
+
+
+def _dask_map(func: Callable[..., R], items: Iterable[tuple[Any, ...]], address: str) -> Iterator[R]:
+    """Submit tasks to the cluster a window at a time and yield their results in order."""
+    with dask_client(address) as client:
+        slots = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+        if not slots:
+            raise RuntimeError(f"the Dask scheduler at {address} has no workers; start some with `dask worker {address}`")
+        log.info("running %s on Dask cluster %s (%d worker threads)", func.__name__, address, slots)
+        window: deque = deque()
+        for item in items:
+            window.append(client.submit(func, *item, pure=False))
+            if len(window) >= IN_FLIGHT_PER_WORKER * slots:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()

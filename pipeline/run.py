@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -65,9 +66,16 @@ def _progress(total: int, desc: str, unit: str, enabled: bool):
 
 # -- extract + segment ----------------------------------------------------------------------
 def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str) -> tuple[dict, list[dict]]:
-    """Pure worker: raw bytes of one version -> (extraction row, passage rows)."""
-    from .limits import extract_within_limits
+    """Pure worker: raw bytes of one version -> (extraction row, passage rows).
 
+    The bytes travel with their content hash, which is checked here, so a worker on another
+    machine never depends on the driver's disk and never stores passages under a wrong hash.
+    """
+    from .limits import extract_within_limits
+    from .store import sha256_bytes
+
+    if sha256_bytes(data) != sha256:
+        raise ValueError(f"raw document {sha256} arrived with different content ({url}); rerun `hrdc extract`")
     ext, passages = extract_within_limits(data, kind, url, sha256)  # per-document time and memory limits
     row = {
         "sha256": sha256, "kind": ext.kind, "title": ext.title, "n_pages": ext.n_pages,
@@ -113,15 +121,19 @@ def run_extract(ws: Workspace, settings: Settings, *, progress: bool = True) -> 
 
 
 # -- tag ------------------------------------------------------------------------------------
+# One tagger per model and process: a loky or Dask worker loads it on its first task and
+# keeps it for every later task (workers are long-lived), the driver loads it once per run.
 _TAGGERS: dict[str, Any] = {}
+_TAGGERS_LOCK = threading.Lock()
 
 
 def _tagger(model: str):
-    if model not in _TAGGERS:
-        from .tag import load_model
+    with _TAGGERS_LOCK:  # Dask workers may run several tasks on threads of one process
+        if model not in _TAGGERS:
+            from .tag import load_model
 
-        _TAGGERS[model] = load_model(model or None)
-    return _TAGGERS[model]
+            _TAGGERS[model] = load_model(model or None)
+        return _TAGGERS[model]
 
 
 def tag_passages(model: str, sha256: str, passages: list[dict]) -> tuple[str, str, list[dict], list[dict]]:
@@ -166,6 +178,10 @@ def run_tag(ws: Workspace, settings: Settings, *, progress: bool = True) -> Stag
     for batch in _batched(results, max(1, settings.batch_size // 8)):
         with ws.transaction() as conn:
             for model_id, sha, tags, attrs in batch:
+                if model_id != tagger.model_id:
+                    raise RuntimeError(
+                        f"a worker tagged with model {model_id}, not {tagger.model_id} (--model "
+                        f"{settings.model or 'models/default'}); install the same model on every worker")
                 ws.insert("tags", tags, conflict="replace", conn=conn)
                 ws.insert("passage_attributes", attrs, conflict="replace", conn=conn)
                 ws.insert("tagged", [{"model": model_id, "sha256": sha, "tagged_at": now()}], conn=conn)
@@ -180,57 +196,74 @@ def run_tag(ws: Workspace, settings: Settings, *, progress: bool = True) -> Stag
 
 
 # -- score ----------------------------------------------------------------------------------
-def current_tags(ws: Workspace, model_id: str) -> pd.DataFrame:
-    """Tags of every company's current documents (latest version of each), with provenance."""
+def current_tags(ws: Workspace, model_id: str, company_id: str | None = None, *,
+                 labelled: bool = False) -> pd.DataFrame:
+    """Tags of the companies' current documents (latest version of each), with provenance.
+
+    With ``company_id``, only that company's: every lookup then goes through an index, so
+    scoring company by company costs the same per company however large the workspace is.
+    ``labelled=True`` keeps only tags at or above their criterion's threshold.
+    """
+    where, params = ("WHERE d.company_id = ?", (model_id, company_id)) if company_id else ("", (model_id,))
+    label = "AND t.label = 1" if labelled else ""
     return ws.frame(
-        """WITH latest AS (
-               SELECT v.doc_id, v.sha256, v.retrieved_at FROM versions v
-               JOIN (SELECT doc_id, MAX(version) AS version FROM versions GROUP BY doc_id) m
-               ON m.doc_id = v.doc_id AND m.version = v.version)
-           SELECT d.company_id, t.passage_id, t.criterion, t.score, t.label,
-                  COALESCE(a.future, 0) AS future, COALESCE(a.negative, 0) AS negative,
-                  p.text, d.url, p.page, l.retrieved_at, l.sha256
-           FROM latest l
-           JOIN documents d ON d.doc_id = l.doc_id
-           JOIN passages p ON p.sha256 = l.sha256
-           JOIN tags t ON t.passage_id = p.passage_id AND t.model = ?
-           LEFT JOIN passage_attributes a ON a.passage_id = p.passage_id AND a.model = t.model
-           ORDER BY d.company_id, t.criterion, t.score DESC, d.url""",
-        (model_id,),
+        f"""SELECT d.company_id, t.passage_id, t.criterion, t.score, t.label,
+                   COALESCE(a.future, 0) AS future, COALESCE(a.negative, 0) AS negative,
+                   p.text, d.url, p.page, v.retrieved_at, v.sha256
+            FROM documents d
+            JOIN versions v ON v.doc_id = d.doc_id
+                 AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
+            JOIN passages p ON p.sha256 = v.sha256
+            JOIN tags t ON t.passage_id = p.passage_id AND t.model = ? {label}
+            LEFT JOIN passage_attributes a ON a.passage_id = p.passage_id AND a.model = t.model
+            {where}
+            ORDER BY d.company_id, t.criterion, t.score DESC, d.url""",
+        params,
     )
+
+
+def score_one(company_id: str, sector: str, tags: pd.DataFrame,
+              rules: scoring.ScoringRules) -> tuple[str, list, dict[str, float | None]]:
+    """Pure worker: one company's labelled tags -> (company id, verdicts, framework scores)."""
+    from .taxonomy import load_taxonomy  # cached per process
+
+    taxonomy = load_taxonomy()
+    verdicts = scoring.score_company(company_id, tags, taxonomy.leaves, rules)
+    return company_id, verdicts, scoring.framework_scores(verdicts, scoring.company_type(sector), taxonomy)
+
+
+def _company_tags(ws: Workspace, companies: pd.DataFrame, model_id: str,
+                  rules: scoring.ScoringRules) -> Iterator[tuple[str, str, pd.DataFrame, scoring.ScoringRules]]:
+    for company in companies.itertuples(index=False):
+        yield company.company_id, company.sector, current_tags(ws, model_id, company.company_id, labelled=True), rules
 
 
 def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules = scoring.ScoringRules(),
               progress: bool = True) -> tuple[int, StageSummary]:
     """Score every company against every leaf criterion; one new scoring run per call."""
-    from .taxonomy import load_taxonomy
-
     started = time.perf_counter()
-    taxonomy = load_taxonomy()
     model_id = ws.get_meta("model") or _tagger(settings.model).model_id
     companies = ws.frame("SELECT company_id, sector FROM companies ORDER BY company_id")
-    tags = current_tags(ws, model_id)
     run_id = ws.start_run("score")
     summary = StageSummary("score", counts={"full": 0, "partial": 0, "none": 0})
-    groups = dict(tuple(tags.groupby("company_id"))) if len(tags) else {}
-    empty = pd.DataFrame(columns=["company_id", *scoring.TAG_COLUMNS])
-    for company in tqdm(companies.itertuples(index=False), total=len(companies), desc="score",
-                        unit="company", disable=not progress, leave=False):
-        verdicts = scoring.score_company(company.company_id, groups.get(company.company_id, empty),
-                                         taxonomy.leaves, rules)
-        fw = scoring.framework_scores(verdicts, scoring.company_type(company.sector), taxonomy)
+    bar = _progress(len(companies), "score", "company", progress)
+    results = pmap(score_one, _company_tags(ws, companies, model_id, rules), settings)
+    for batch in _batched(results, max(1, settings.batch_size // 8)):
         with ws.transaction() as conn:
-            ws.insert("scores", [
-                {"run_id": run_id, "company_id": v.company_id, "framework": v.framework,
-                 "criterion": v.criterion, "verdict": v.verdict, "score": v.score,
-                 "n_passages": v.n_passages, "evidence": [asdict(e) for e in v.evidence]}
-                for v in verdicts], conn=conn)
-            ws.insert("framework_scores", [
-                {"run_id": run_id, "company_id": company.company_id, "framework": k, "score": s}
-                for k, s in fw.items()], conn=conn)
-        for v in verdicts:
-            summary.counts[v.verdict] += 1
-        summary.processed += 1
+            for company_id, verdicts, fw in batch:
+                ws.insert("scores", [
+                    {"run_id": run_id, "company_id": v.company_id, "framework": v.framework,
+                     "criterion": v.criterion, "verdict": v.verdict, "score": v.score,
+                     "n_passages": v.n_passages, "evidence": [asdict(e) for e in v.evidence]}
+                    for v in verdicts], conn=conn)
+                ws.insert("framework_scores", [
+                    {"run_id": run_id, "company_id": company_id, "framework": k, "score": s}
+                    for k, s in fw.items()], conn=conn)
+                for v in verdicts:
+                    summary.counts[v.verdict] += 1
+                summary.processed += 1
+        bar.update(len(batch))
+    bar.close()
     summary.seconds = time.perf_counter() - started
     ws.finish_run(run_id, "done", {"model": model_id, **summary.counts})
     return run_id, summary

@@ -23,6 +23,8 @@ class RunResult:
     score_run: int | None = None
     exports: dict[str, list[Path]] = field(default_factory=dict)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    totals: dict[str, int] = field(default_factory=dict)  # documents, pages, passages, errors
 
     def format(self) -> str:
         lines = [f"workspace {self.workspace}", self.crawl]
@@ -31,8 +33,22 @@ class RunResult:
             lines.append(f"scoring run {self.score_run}")
         for fmt, paths in self.exports.items():
             lines += [f"{fmt:8s} {p}" for p in paths]
+        if self.totals:
+            lines.append("summary: " + ", ".join(f"{v} {k}" for k, v in self.totals.items()))
+        if self.timings:
+            lines.append("time per stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
         lines.append(f"done in {self.seconds:.1f} s")
         return "\n".join(line for line in lines if line)
+
+
+def workspace_totals(ws: Workspace) -> dict[str, int]:
+    """Documents (distinct contents), pages, passages and extraction errors in ``ws``."""
+    row = ws.query(
+        """SELECT (SELECT COUNT(DISTINCT sha256) FROM versions) AS documents,
+                  (SELECT COALESCE(SUM(n_pages), 0) FROM extractions) AS pages,
+                  (SELECT COUNT(*) FROM passages) AS passages,
+                  (SELECT COUNT(*) FROM extractions WHERE COALESCE(error, '') != '') AS errors""")[0]
+    return {k: int(row[k]) for k in ("documents", "pages", "passages", "errors")}
 
 
 def run_all(
@@ -54,15 +70,22 @@ def run_all(
     company_list = read_companies(companies)  # fail before touching the workspace
     result = RunResult(Path(workspace))
     with Workspace(workspace) as ws:
-        result.crawl = crawl(ws, company_list, settings, progress=progress).format()
+        crawled = crawl(ws, company_list, settings, progress=progress)
+        result.crawl, result.timings["crawl"] = crawled.format(), crawled.seconds
         log.info("%s", result.crawl)
         for stage in (run_extract, run_tag):
             summary = stage(ws, settings, progress=progress)
             log.info("%s", summary.format())
             result.stages.append(summary)
+            result.timings[summary.stage] = summary.seconds
         result.score_run, summary = run_score(ws, settings, progress=progress)
         log.info("%s", summary.format())
         result.stages.append(summary)
+        result.timings["score"] = summary.seconds
+        export_started = time.perf_counter()
         result.exports = export_workspace(ws, out, formats)
+        result.timings["export"] = time.perf_counter() - export_started
+        result.totals = workspace_totals(ws)
+        result.totals["errors"] += crawled.outcomes.get("failed", 0)
     result.seconds = time.perf_counter() - started
     return result

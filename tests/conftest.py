@@ -126,3 +126,47 @@ def demo_output(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo-output")
     result = run_demo(out, Settings(jobs=2), progress=False)
     return out, result
+
+
+# Demo-site documents stored as if crawled: two companies, HTML and a multi-page PDF, and one
+# content published under two URLs (it must be extracted and tagged once).
+CRAWLED_DOCS = (
+    ("nimbus-telecom", "telecom", "privacy.html"),
+    ("nimbus-telecom", "telecom", "reports/2025-human-rights-report.pdf"),
+    ("halcyra-social", "platform", "transparency.html"),
+    ("halcyra-social", "platform", "reports/modern-slavery-statement-2025.pdf"),
+    ("halcyra-social", "platform", "human-rights.html"),
+)
+
+
+@pytest.fixture
+def make_crawled_workspace(tmp_path):
+    """A factory ``make(name) -> Path``: a fresh workspace holding :data:`CRAWLED_DOCS` with
+    their companies, documents and versions rows, ready for ``run_extract``."""
+    from pipeline.records import stable_id
+    from pipeline.settings import CORPORA_DIR
+    from pipeline.store import Workspace
+
+    def make(name: str):
+        path = tmp_path / name
+        with Workspace(path) as ws:
+            run_id = ws.start_run("crawl")
+            seen = set()
+            for site, sector, rel in CRAWLED_DOCS + (("halcyra-social", "platform", "transparency.html"),):
+                company = site.split("-")[0]
+                data = (CORPORA_DIR / "demo_sites" / site / rel).read_bytes()
+                url = f"https://{site}.example/{rel}" + ("?copy" if (site, rel) in seen else "")
+                seen.add((site, rel))
+                doc_id = stable_id(company, url)
+                kind = "pdf" if rel.endswith(".pdf") else "html"
+                ws.insert("companies", [{"company_id": company, "name": site, "sector": sector,
+                                         "seed_urls": f"https://{site}.example/"}])
+                ws.insert("documents", [{"doc_id": doc_id, "company_id": company, "url": url, "kind": kind,
+                                         "first_seen": "2025-01-01T00:00:00+00:00",
+                                         "last_seen": "2025-01-01T00:00:00+00:00"}])
+                ws.insert("versions", [{"doc_id": doc_id, "version": 1, "sha256": ws.put_raw(data),
+                                        "retrieved_at": "2025-01-01T00:00:00+00:00", "run_id": run_id}])
+            ws.finish_run(run_id)
+        return path
+
+    return make

@@ -1,0 +1,72 @@
+"""pmap: ordered results, bounded input in flight, one model load per worker process."""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import pytest
+
+from pipeline.parallel import IN_FLIGHT_PER_WORKER, effective_jobs, pmap
+from pipeline.settings import Settings, SettingsError
+
+
+def square_and_pid(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def tagger_identity(model: str, _: int) -> tuple[int, int]:
+    """(worker pid, id of the tagger object that worker uses)."""
+    from pipeline.run import _tagger
+
+    return os.getpid(), id(_tagger(model))
+
+
+def test_effective_jobs_counts_back_from_the_cores():
+    cores = os.cpu_count() or 1
+    assert effective_jobs(3) == 3
+    assert effective_jobs(-1) == cores
+    assert effective_jobs(-cores - 5) == 1
+
+
+@pytest.mark.parametrize("backend", ["loky", "threading"])
+def test_results_come_back_in_order(backend):
+    settings = Settings(jobs=2, backend=backend)
+    results = list(pmap(square_and_pid, ((i,) for i in range(200)), settings))
+    assert [r[0] for r in results] == [i * i for i in range(200)]
+    if backend == "loky":
+        assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_one_job_runs_in_this_process():
+    results = list(pmap(square_and_pid, ((i,) for i in range(5)), Settings(jobs=1)))
+    assert results == [(i * i, os.getpid()) for i in range(5)]
+
+
+@pytest.mark.filterwarnings("ignore:.*tasks have been successfully executed:UserWarning")
+def test_input_is_consumed_lazily():
+    pulled = []
+
+    def items():
+        for i in range(10_000):
+            pulled.append(i)
+            yield (i,)
+
+    results = pmap(square_and_pid, items(), Settings(jobs=2))
+    assert next(results)[0] == 0
+    # Only a window of tasks is dispatched ahead of the consumer, never the whole corpus.
+    assert len(pulled) <= 4 * IN_FLIGHT_PER_WORKER * 2
+    results.close()
+
+
+def test_each_worker_loads_the_model_once():
+    ids = list(pmap(tagger_identity, (("", i) for i in range(24)), Settings(jobs=2)))
+    by_pid: dict[int, set[int]] = {}
+    for pid, tagger in ids:
+        by_pid.setdefault(pid, set()).add(tagger)
+    assert 1 <= len(by_pid) <= 2
+    assert all(len(objects) == 1 for objects in by_pid.values()), by_pid
+
+
+def test_dask_backend_without_a_scheduler_is_refused():
+    with pytest.raises(SettingsError, match="--scheduler"):
+        replace(Settings(), backend="dask").check()

@@ -1,0 +1,101 @@
+"""Stage runners over a workspace: parallel equals serial, reruns add nothing, summaries count."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import store
+from pipeline.run import current_tags, extract_and_segment, run_extract, run_score, run_tag
+from pipeline.settings import CORPORA_DIR, Settings
+from pipeline.store import Workspace
+from pipeline.workflow import RunResult, workspace_totals
+
+RESULT_TABLES = {
+    "extractions": ["sha256"],
+    "passages": ["passage_id"],
+    "tags": ["model", "passage_id", "criterion"],
+    "passage_attributes": ["model", "passage_id"],
+    "tagged": ["model", "sha256"],
+}
+
+
+def tables(path: Path) -> dict[str, pd.DataFrame]:
+    """The stage outputs of a workspace, sorted, without timestamps."""
+    out = {}
+    for table, key in RESULT_TABLES.items():
+        frame = store.load(table, path).drop(columns=["extracted_at", "tagged_at"], errors="ignore")
+        out[table] = frame.sort_values(key).reset_index(drop=True)
+    scores = store.load("scores", path).drop(columns="run_id")
+    out["scores"] = scores.sort_values(["company_id", "criterion"]).reset_index(drop=True)
+    return out
+
+
+def run_stages(path: Path, settings: Settings) -> list:
+    with Workspace(path) as ws:
+        return [run_extract(ws, settings, progress=False), run_tag(ws, settings, progress=False),
+                run_score(ws, settings, progress=False)[1]]
+
+
+def test_two_jobs_give_the_same_rows_as_one(make_crawled_workspace):
+    one, two = make_crawled_workspace("one"), make_crawled_workspace("two")
+    summaries = run_stages(one, Settings(jobs=1))
+    run_stages(two, Settings(jobs=2))
+    a, b = tables(one), tables(two)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], obj=name)
+    extract, tag, score = summaries
+    # Six URLs, five distinct contents: the copy is extracted and tagged once.
+    assert extract.processed == 5 and tag.processed == 5 and extract.errors == 0
+    assert extract.counts["passages"] == len(a["passages"]) > 50
+    assert extract.counts["pages"] == 11 + 4  # PDF pages (an HTML page counts none)
+    assert score.processed == 2 and sum(score.counts.values()) == len(a["scores"])
+    assert set(a["scores"]["verdict"]) >= {"full", "none"}
+
+
+def test_rerun_adds_nothing_and_reports_skips(make_crawled_workspace):
+    path = make_crawled_workspace("ws")
+    run_stages(path, Settings(jobs=1))
+    before = tables(path)
+    extract, tag, _ = run_stages(path, Settings(jobs=1))
+    after = tables(path)
+    for name in RESULT_TABLES:
+        pd.testing.assert_frame_equal(before[name], after[name], obj=name)
+    assert (extract.processed, extract.skipped) == (0, 5)
+    assert (tag.processed, tag.skipped) == (0, 5)
+
+
+def test_company_tags_equal_the_whole_frame_filtered(make_crawled_workspace):
+    path = make_crawled_workspace("ws")
+    run_stages(path, Settings(jobs=1))
+    with Workspace(path) as ws:
+        model = ws.get_meta("model")
+        whole = current_tags(ws, model)
+        for company in ("nimbus", "halcyra"):
+            one = current_tags(ws, model, company)
+            expected = whole[whole["company_id"] == company].reset_index(drop=True)
+            pd.testing.assert_frame_equal(one, expected)
+            labelled = current_tags(ws, model, company, labelled=True)
+            assert len(labelled) == int(expected["label"].sum()) > 0
+            assert labelled["label"].all()
+
+
+def test_extract_worker_checks_the_content_hash():
+    data = (CORPORA_DIR / "demo_sites" / "nimbus-telecom" / "privacy.html").read_bytes()
+    with pytest.raises(ValueError, match="https://x.example/p.html"):
+        extract_and_segment("0" * 64, data, "html", "https://x.example/p.html")
+
+
+def test_run_result_summary_names_documents_pages_passages_errors_and_stage_times(make_crawled_workspace):
+    path = make_crawled_workspace("ws")
+    stages = run_stages(path, Settings(jobs=1))
+    with Workspace(path) as ws:
+        totals = workspace_totals(ws)
+    assert totals["documents"] == 5 and totals["errors"] == 0
+    assert totals["passages"] == stages[0].counts["passages"] and totals["pages"] == stages[0].counts["pages"]
+    result = RunResult(path, stages=stages, totals=totals,
+                       timings={"crawl": 1.0, "extract": stages[0].seconds, "tag": 2.5})
+    text = result.format()
+    assert f"summary: 5 documents, {totals['pages']} pages, {totals['passages']} passages, 0 errors" in text
+    assert "time per stage: crawl 1.0 s, extract" in text and "tag 2.5 s" in text
