@@ -241,7 +241,10 @@ def _company_tags(ws: Workspace, companies: pd.DataFrame, model_id: str,
 def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules = scoring.ScoringRules(),
               progress: bool = True) -> tuple[int, StageSummary]:
     """Score every company against every leaf criterion; one new scoring run per call."""
+    from .taxonomy import load_taxonomy
+
     started = time.perf_counter()
+    load_taxonomy()  # a broken criteria file stops the command before a scoring run is recorded
     model_id = ws.get_meta("model") or _tagger(settings.model).model_id
     companies = ws.frame("SELECT company_id, sector FROM companies ORDER BY company_id")
     run_id = ws.start_run("score")
