@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import re
 
+from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
@@ -24,6 +25,9 @@ POLICY_PAGE = re.compile(
 )
 _HEADING_WORDS = 14
 _WALLS = ("js_shell", "block_page", "error_page", "login_wall", "cookie_wall")
+# libxml2 drops whatever is nested deeper than this (without XML_PARSE_HUGE, whose deeper
+# trees would overflow Python's recursion here): a page of unclosed <div>s loses its end.
+_MAX_DEPTH = 256
 
 
 def _clean(text: str) -> str:
@@ -158,6 +162,14 @@ def _main_tree(tree, *, recall: bool):
     return None if doc is None else doc.body
 
 
+def _depth(tree) -> int:
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _plain(body) -> str:
     return " ".join(body.itertext()) if body is not None else ""
 
@@ -168,6 +180,7 @@ def extract_html(data: bytes | str, url: str = "", content_type: str = "") -> Ex
     tree = load_html(text) if text.strip() else None
     if tree is None:
         return Extraction("html", "", (), flags=("no_text",), error="empty or unparseable HTML")
+    truncated = ("truncated",) if _depth(tree) >= _MAX_DEPTH else ()
     signals = page_signals(tree)
     policy = bool(POLICY_PAGE.search(f"{signals.title} {signals.h1} {url}"))
     spare = copy.deepcopy(tree) if policy else None
@@ -181,7 +194,7 @@ def extract_html(data: bytes | str, url: str = "", content_type: str = "") -> Ex
     if body is not None:
         builder.walk(body)
     main_text, blocks = assemble(builder.items)
-    flags = page_flags(signals, main_text)
+    flags = page_flags(signals, main_text) + truncated
     if any(f in _WALLS for f in flags):
         return Extraction("html", "", (), title=signals.title, flags=flags)
     if not blocks:
