@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pipeline.records import Extraction
@@ -16,12 +17,19 @@ from .html import extract_html
 from .normalize import clean_block
 from .pdf import extract_pdf
 
+# U+FFFD (bytes no charset could decode) and control characters other than whitespace
+_UNREADABLE = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
+
 __all__ = ["Extraction", "decode_html", "detect_kind", "extract", "extract_file", "extract_text"]
 
 
 def extract_text(data: bytes | str) -> Extraction:
-    """Plain text: paragraphs are separated by blank lines."""
+    """Plain text: paragraphs are separated by blank lines; binary content is an error."""
     text = data if isinstance(data, str) else decode_html(data, "text/plain")[0]
+    unreadable = len(_UNREADABLE.findall(text[:100_000]))
+    if unreadable > 0.05 * min(len(text), 100_000):
+        return Extraction("text", "", (), flags=("corrupt",),
+                          error=f"binary content, not text ({unreadable:,} undecodable or control characters)")
     items = [(b, "p", ()) for b in (clean_block(chunk) for chunk in text.replace("\r\n", "\n").split("\n\n")) if b]
     joined, blocks = assemble(items)
     return Extraction("text", joined, blocks, flags=() if blocks else ("no_text",))
