@@ -15,6 +15,7 @@ without limits.
 """
 from __future__ import annotations
 
+import faulthandler
 import functools
 import os
 import pickle
@@ -143,6 +144,7 @@ def _child(func, args: tuple, budget: int | None, seconds: float, write_fd: int)
     try:
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which kills us
+            faulthandler.disable()  # a crash is reported once, by the parent, not as a C stack dump
             if budget:
                 _lower(resource.RLIMIT_AS, budget)
             # a backstop should the parent die (SIGKILL) while we loop in C: the kernel stops us
