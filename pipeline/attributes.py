@@ -43,8 +43,8 @@ _FUTURE = re.compile(
 )
 _NEGATIVE = re.compile(
     r"\b(?:"
-    r"(?:do|does|did|have|has|had|is|are|was|were|could|can)\s*(?:not|n't)\b(?!\s+(?:only|just|limited|necessarily)\b)"
-    r"|(?:don't|doesn't|didn't|haven't|hasn't|hadn't|isn't|aren't|wasn't|weren't|cannot|can't)\b"
+    r"(?:do|does|did|have|has|had|is|are|was|were|could|can|will|would|shall)\s*(?:not|n't)\b(?!\s+(?:only|just|limited|necessarily)\b)"
+    r"|(?:don't|doesn't|didn't|haven't|hasn't|hadn't|isn't|aren't|wasn't|weren't|cannot|can't|won't)\b"
     r"|no\s+(?:\w+\s+){0,3}(?:instances?|cases?|incidents?|evidence|reports?|issues?|risks?|remediation|"
     r"violations?|breaches|concerns?|complaints?|findings|measures|policy|policies|actions?|audits?|"
     r"specific|formal|known|identified|indication)"

@@ -1,6 +1,6 @@
 """The tagger: a calibrated sparse linear classifier per criterion, with context features.
 
-Features are TF-IDF word 1–2-grams and character 3–5-grams of the passage, plus word
+Features are TF-IDF word 1–2-grams and character 3–4-grams of the passage, plus word
 n-grams of its context (neighbouring sentences) weighted separately. Each criterion gets a
 logistic regression; out-of-fold decision values (group-aware folds of the *training* data)
 fit a Platt calibration and the decision threshold that maximises F1. Coefficients are pruned
@@ -50,7 +50,7 @@ class Tagger(BaseEstimator):
         self,
         criteria: Sequence[str] = (),
         word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] = (3, 5),
+        char_ngrams: tuple[int, int] = (3, 4),
         max_word_features: int = 60000,
         max_char_features: int = 60000,
         context_weight: float = 0.5,
@@ -113,7 +113,8 @@ class Tagger(BaseEstimator):
         groups = np.asarray(groups if groups is not None else np.arange(len(texts)))
         self._fit_vectorizers(texts, contexts)
         X = self.transform(texts, contexts)
-        fits = Parallel(n_jobs=self.n_jobs, prefer="processes")(
+        # liblinear releases the GIL: threads share X instead of copying it to processes.
+        fits = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fit_criterion)(X, Y[:, j], weights[:, j], groups, self._lr_params(), self.cv, self.min_positives)
             for j in range(len(self.criteria))
         )
@@ -137,8 +138,9 @@ class Tagger(BaseEstimator):
             return {"C": self.C, "class_weight": self.class_weight, "random_state": self.random_state}
         if self.estimator != "lr":
             raise ValueError(f"estimator={self.estimator!r}: choose lr or svm")
-        return {"C": self.C, "class_weight": self.class_weight, "solver": "liblinear", "max_iter": 200,
-                "random_state": self.random_state}
+        # The dual solver is ~3x faster here: far more features than rows.
+        return {"C": self.C, "class_weight": self.class_weight, "solver": "liblinear", "dual": True,
+                "max_iter": 1000, "random_state": self.random_state}
 
     # -- prediction -------------------------------------------------------------------------
     @property
@@ -215,7 +217,7 @@ def save_model(tagger: Tagger, folder: str | Path) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / MODEL_FILE
-    joblib.dump(tagger, path, compress=("xz", 3))
+    joblib.dump(tagger, path, compress=("zlib", 3))  # xz is smaller but loads 3x slower
     return path
 
 

@@ -141,8 +141,9 @@ def build_training_set(
     n = len(rows)
     Y = np.zeros((n, len(criteria)), dtype=np.int8)
     W = np.zeros((n, len(criteria)), dtype=np.float32)
-    exhaustive = rows["exhaustive"] if "exhaustive" in rows else pd.Series(True, index=rows.index)
-    rejected = rows["rejected"] if "rejected" in rows else pd.Series([[]] * n, index=rows.index)
+    # Columns only some sources carry: missing means exhaustive, nothing rejected.
+    exhaustive = [e is not False for e in rows.get("exhaustive", [True] * n)]
+    rejected = [r if isinstance(r, list) else [] for r in rows.get("rejected", [[]] * n)]
     for i, (labels, unannotated, neg_for, exh, rej) in enumerate(
         zip(rows["labels"], rows["unannotated"], rows["negative_for"], exhaustive, rejected)
     ):
@@ -180,19 +181,18 @@ def build_training_set(
 
 
 def file_hashes(config: dict[str, Any]) -> dict[str, str]:
+    """sha256 of every data file a config trains on, keyed by a readable name."""
     root, sources = data_dir(), config["sources"]
-    files: list[Path] = []
+    files: dict[str, Path] = {}
     if "aims" in sources:
-        files += [root / f"aims/aims_{j.lower()}.csv" for j in (sources["aims"] or {}).get("jurisdictions", ["AU", "CA"])]
+        for j in (sources["aims"] or {}).get("jurisdictions", ["AU", "CA"]):
+            files[f"shared/data/aims/aims_{j.lower()}.csv"] = root / f"aims/aims_{j.lower()}.csv"
     if "rdr_quotes" in sources:
-        files.append(root / "rdr/rdr_evidence_quotes.jsonl")
+        files["shared/data/rdr/rdr_evidence_quotes.jsonl"] = root / "rdr/rdr_evidence_quotes.jsonl"
     if "labels" in sources:
-        files += sorted((CORPORA_DIR / "labels").glob("*.jsonl"))
-    out = {}
-    for f in files:
-        name = str(f.relative_to(REPO_ROOT)) if f.is_relative_to(REPO_ROOT) else f"shared/data/{f.relative_to(root)}"
-        out[name] = hashlib.sha256(f.read_bytes()).hexdigest()
-    return out
+        for f in sorted((CORPORA_DIR / "labels").glob("*.jsonl")):
+            files[f"corpora/labels/{f.name}"] = f
+    return {name: hashlib.sha256(f.read_bytes()).hexdigest() for name, f in files.items()}
 
 
 def train(config: dict[str, Any], out_dir: Path | None = None) -> Path:

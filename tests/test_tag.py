@@ -1,0 +1,117 @@
+import json
+
+import numpy as np
+import pytest
+
+from pipeline import tag
+from pipeline.settings import DEFAULT_MODEL
+
+CRITERIA = ["x.privacy", "x.speech", "x.never"]
+POS = {
+    "x.privacy": ["we collect your personal data", "personal data we collect and share", "your data is shared with partners",
+                  "we retain personal data for a year", "data collection and sharing practices", "we share personal data"],
+    "x.speech": ["we remove content that breaks our rules", "content removal requests from governments",
+                 "we restrict content in some countries", "appeal a content removal", "government demands to remove content",
+                 "remove posts that violate rules"],
+}
+OTHER = ["buy our new phone today", "contact us by email", "annual revenue increased", "our stores are open daily",
+         "read the latest press release", "terms and conditions apply"]
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    texts, rows = [], []
+    for j, c in enumerate(CRITERIA[:2]):
+        for t in POS[c]:
+            texts.append(t)
+            rows.append([int(k == j) for k in range(3)])
+    texts += OTHER
+    rows += [[0, 0, 0]] * len(OTHER)
+    Y = np.array(rows)
+    model = tag.Tagger(criteria=CRITERIA, cv=2, min_positives=2, max_word_features=500, max_char_features=500)
+    return model.fit(texts, Y, contexts=[""] * len(texts))
+
+
+def test_fit_sets_sklearn_style_attributes(tiny):
+    assert tiny.criteria_ == CRITERIA
+    assert set(tiny.thresholds_) == set(CRITERIA)
+    assert len(tiny.model_id) == 12
+    assert tiny.get_params()["cv"] == 2  # __init__ only stores params
+
+
+def test_predict_proba_shape_and_ranking(tiny):
+    proba = tiny.predict_proba(["we collect personal data", "we remove content"], ["", ""])
+    assert proba.shape == (2, 3)
+    assert ((proba >= 0) & (proba <= 1)).all()
+    assert proba[0, 0] > proba[0, 1] and proba[1, 1] > proba[1, 0]
+
+
+def test_criterion_without_positives_never_fires(tiny):
+    proba = tiny.predict_proba(["anything at all"])
+    assert proba[0, 2] < tiny.thresholds_["x.never"]
+    assert all("x.never" not in labels for labels in tiny.predict(OTHER + POS["x.privacy"]))
+
+
+def test_classify_records_contract(tiny):
+    out = tag.classify_records([{"id": 7, "text": "We will not share your personal data.", "context": "Privacy"}], tiny)
+    assert out[0]["id"] == 7
+    assert set(out[0]["scores"]) == set(CRITERIA)
+    assert set(out[0]["labels"]) <= set(CRITERIA)
+    assert out[0]["negative"] is True
+
+
+def test_save_and_load_round_trip(tiny, tmp_path):
+    tag.save_model(tiny, tmp_path)
+    loaded = tag.load_model(tmp_path)
+    assert loaded.model_id == tiny.model_id
+    np.testing.assert_allclose(loaded.predict_proba(["we share data"]), tiny.predict_proba(["we share data"]))
+
+
+def test_load_model_names_missing_path(tmp_path):
+    with pytest.raises(tag.ModelError, match="no model at"):
+        tag.load_model(tmp_path / "nowhere")
+
+
+def test_load_model_rejects_foreign_pickle(tmp_path):
+    import joblib
+
+    joblib.dump({"not": "a tagger"}, tmp_path / "model.joblib")
+    with pytest.raises(tag.ModelError, match="not an hrdc Tagger"):
+        tag.load_model(tmp_path)
+
+
+def test_classify_main_reports_bad_line(tmp_path, capsys):
+    bad = tmp_path / "in.jsonl"
+    bad.write_text('{"id": 1, "text": "fine"}\n{"id": 2, "text": \n')
+    assert tag.classify_main(str(bad), None, None) != 0
+    err = capsys.readouterr().err
+    assert str(bad) in err and "line 2" in err
+
+
+def test_classify_main_rejects_record_without_text(tmp_path, capsys):
+    bad = tmp_path / "in.jsonl"
+    bad.write_text('{"id": 1}\n')
+    assert tag.classify_main(str(bad), None, None) == 2
+    assert "line 1" in capsys.readouterr().err
+
+
+def test_classify_main_writes_one_line_per_input(tiny, tmp_path):
+    tag.save_model(tiny, tmp_path / "m")
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text('{"id": "a", "text": "we collect personal data"}\n\n{"id": "b", "text": "buy now", "context": null}\n')
+    assert tag.classify_main(str(src), str(dst), str(tmp_path / "m")) == 0
+    lines = [json.loads(x) for x in dst.read_text().splitlines()]
+    assert [r["id"] for r in lines] == ["a", "b"]
+    assert "x.privacy" in lines[0]["labels"] and lines[1]["labels"] == []
+
+
+@pytest.mark.skipif(not (DEFAULT_MODEL / tag.MODEL_FILE).exists(), reason="no shipped default model")
+def test_default_model_knows_every_taxonomy_criterion():
+    from pipeline.taxonomy import load_taxonomy
+
+    model = tag.load_model()
+    assert set(model.criteria_) == {c.id for c in load_taxonomy().leaves}
+    assert (DEFAULT_MODEL / tag.MODEL_FILE).stat().st_size <= 25 * 1024 * 1024
+    out = tag.classify_records([{"id": 1, "text": "We publish a transparency report on government requests for user data."}], model)
+    top = max(out[0]["scores"], key=out[0]["scores"].get)
+    assert top.startswith(("rdr.", "gni."))
