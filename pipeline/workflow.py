@@ -34,7 +34,7 @@ class RunResult:
         for fmt, paths in self.exports.items():
             lines += [f"{fmt:8s} {p}" for p in paths]
         if self.totals:
-            lines.append("summary: " + ", ".join(f"{v} {k}" for k, v in self.totals.items()))
+            lines.append("summary: " + ", ".join(f"{k} {v}" for k, v in self.totals.items()))
         if self.timings:
             lines.append("time per stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()))
         lines.append(f"done in {self.seconds:.1f} s")

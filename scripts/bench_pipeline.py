@@ -186,14 +186,21 @@ def make_corpus(out: Path, n: int, seed: int, jobs: int) -> list[tuple[str, str,
 
 
 # -- measurement ---------------------------------------------------------------------------------
-class PeakRSS:
-    """Peak resident memory of this process plus all its children, sampled every 0.1 s."""
+class Meter:
+    """Peak resident memory (sampled every 0.1 s) and CPU seconds of this process and its children.
+
+    CPU seconds are reported next to wall time because the machine may be shared: they do
+    not grow when other jobs take the cores.
+    """
 
     def __init__(self) -> None:
         import psutil
 
         self._proc = psutil.Process()
         self.peak = 0
+        self.cpu = 0.0
+        self._cpu: dict[int, float] = {}
+        self._start: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -201,7 +208,10 @@ class PeakRSS:
         total = 0
         for proc in [self._proc, *self._proc.children(recursive=True)]:
             try:
-                total += proc.memory_info().rss
+                with proc.oneshot():
+                    total += proc.memory_info().rss
+                    times = proc.cpu_times()
+                    self._cpu[proc.pid] = times.user + times.system
             except Exception:  # a worker exiting between listing and reading
                 pass
         return total
@@ -210,14 +220,17 @@ class PeakRSS:
         while not self._stop.wait(0.1):
             self.peak = max(self.peak, self._sample())
 
-    def __enter__(self) -> "PeakRSS":
+    def __enter__(self) -> "Meter":
         self.peak = self._sample()
+        self._start = dict(self._cpu)
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+        self.peak = max(self.peak, self._sample())
+        self.cpu = sum(v - self._start.get(pid, 0.0) for pid, v in self._cpu.items())
 
 
 def corpus_counts(workspace: Path) -> dict[str, int]:
@@ -240,11 +253,11 @@ def child_crawl(args: argparse.Namespace) -> dict:
     from pipeline.store import Workspace
 
     settings = Settings(delay=0.0, allow_private=True, contact="bench@hrdc.invalid")
-    with PeakRSS() as rss, Workspace(args.workspace) as ws:
+    with Meter() as rss, Workspace(args.workspace) as ws:
         started = time.perf_counter()
         summary = crawl(ws, read_companies(args.companies), settings, progress=False)
         seconds = time.perf_counter() - started
-    return {"crawl": {"seconds": seconds, "rss": rss.peak, "fetched": summary.fetched,
+    return {"crawl": {"seconds": seconds, "rss": rss.peak, "cpu": rss.cpu, "fetched": summary.fetched,
                       "failed": summary.outcomes.get("failed", 0)}}
 
 
@@ -262,9 +275,9 @@ def child_stages(args: argparse.Namespace) -> dict:
 
         profiler = Profiler(interval=0.002)
         profiler.start()
-    with PeakRSS() as total, Workspace(args.workspace) as ws:
+    with Meter() as total, Workspace(args.workspace) as ws:
         for name in ("extract", "tag", "score", "export"):
-            with PeakRSS() as rss:
+            with Meter() as rss:
                 started = time.perf_counter()
                 if name == "extract":
                     run_extract(ws, settings, progress=False)
@@ -274,7 +287,7 @@ def child_stages(args: argparse.Namespace) -> dict:
                     run_score(ws, settings, progress=False)
                 else:
                     export_workspace(ws, Path(args.workspace) / "export", ("csv", "xlsx", "parquet", "html"))
-                result[name] = {"seconds": time.perf_counter() - started, "rss": rss.peak}
+                result[name] = {"seconds": time.perf_counter() - started, "rss": rss.peak, "cpu": rss.cpu}
     result["stages_rss"] = total.peak
     result["loadavg"] = os.getloadavg()[0]
     if profiler is not None:
@@ -328,18 +341,32 @@ STAGES = ("crawl", "extract", "tag", "score", "export")
 
 
 def table(rows: list[dict]) -> str:
-    out = ["| N | jobs | docs | PDF pages | passages | errors | stage | s | docs/s | PDF pages/s | passages/s | ms/doc | peak RSS MB |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = ["| N | jobs | stage | wall s | CPU s | docs/s | PDF pages/s | passages/s | ms/doc | CPU ms/doc | peak RSS MB |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        total = sum(r[s]["seconds"] for s in STAGES)
         for stage in (*STAGES, "end to end"):
-            sec = total if stage == "end to end" else r[stage]["seconds"]
+            part = [r[s] for s in STAGES] if stage == "end to end" else [r[stage]]
+            sec = sum(p["seconds"] for p in part)
+            cpu = sum(p["cpu"] for p in part) if all("cpu" in p for p in part) else None
             rss = max(r["crawl"]["rss"], r["stages_rss"]) if stage == "end to end" else r[stage]["rss"]
+            cpu_text = ("–", "–") if cpu is None else (f"{cpu:.1f}", f"{1000 * cpu / r['documents']:.1f}")
             out.append(
-                f"| {r['n']} | {r['jobs']} | {r['documents']} | {r['pdf_pages']} | {r['passages']} | {r['errors']} "
-                f"| {stage} | {sec:.1f} | {r['documents'] / sec:.1f} | {r['pdf_pages'] / sec:.1f} "
-                f"| {r['passages'] / sec:.0f} | {1000 * sec / r['documents']:.1f} | {rss / 2**20:.0f} |")
+                f"| {r['n']} | {r['jobs']} | {stage} | {sec:.1f} | {cpu_text[0]} | {r['documents'] / sec:.1f} "
+                f"| {r['pdf_pages'] / sec:.1f} | {r['passages'] / sec:.0f} | {1000 * sec / r['documents']:.1f} "
+                f"| {cpu_text[1]} | {rss / 2**20:.0f} |")
+    corpus = sorted({(r["n"], r["documents"], r["pdfs"], r["pdf_pages"], r["passages"], r["errors"],
+                      round(r.get("loadavg", 0), 1), r["jobs"]) for r in rows})
+    out += ["", "| N | jobs | documents | PDFs | PDF pages | passages | errors | load average |",
+            "|---|---|---|---|---|---|---|---|"]
+    out += [f"| {n} | {j} | {d} | {p} | {pp} | {ps} | {e} | {la} |" for n, d, p, pp, ps, e, la, j in corpus]
     return "\n".join(out)
+
+
+def table_from_json(path: Path) -> None:
+    rows = json.loads(path.read_text())
+    print(table(rows))
+    print()
+    print("\n".join(f"- {line}" for line in checks(rows)))
 
 
 def checks(rows: list[dict]) -> list[str]:
@@ -373,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the synthetic sites are generated (reused across runs)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "hrdc-bench-work")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--table", type=Path, help="only print the tables of a --json file")
     parser.add_argument("--profile", nargs="?", const=Path("."), type=Path,
                         help="profile the stages with pyinstrument; text reports go to this folder")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -381,6 +409,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps((child_crawl if args.child == "crawl" else child_stages)(args)))
+        return 0
+    if args.table:
+        table_from_json(args.table)
         return 0
     sizes = [int(x) for x in args.sizes.split(",")]
     jobs = [int(x) for x in args.jobs.split(",")]

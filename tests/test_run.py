@@ -97,5 +97,5 @@ def test_run_result_summary_names_documents_pages_passages_errors_and_stage_time
     result = RunResult(path, stages=stages, totals=totals,
                        timings={"crawl": 1.0, "extract": stages[0].seconds, "tag": 2.5})
     text = result.format()
-    assert f"summary: 5 documents, {totals['pages']} pages, {totals['passages']} passages, 0 errors" in text
+    assert f"summary: documents 5, pages {totals['pages']}, passages {totals['passages']}, errors 0" in text
     assert "time per stage: crawl 1.0 s, extract" in text and "tag 2.5 s" in text
