@@ -12,8 +12,9 @@ crawled with ``delay=0``. Company ``i`` only depends on (seed, i), so a smaller 
 prefix of a larger one.
 
 For each size N the corpus is crawled once; the crawled workspace is then copied for each
-``--jobs`` value and extract, tag, score and export run on the copy in a fresh process (peak
-RSS is that process and its workers, sampled every 0.1 s). End to end = crawl + those stages.
+``--jobs`` value and extract, tag, score and export run on the copy in a fresh process. Peak
+memory is the sum over that process and all its workers (PSS, so pages a forked child shares
+with its parent count once), sampled every 0.1 s. End to end = crawl + those stages.
 
 Usage::
 
@@ -186,8 +187,19 @@ def make_corpus(out: Path, n: int, seed: int, jobs: int) -> list[tuple[str, str,
 
 
 # -- measurement ---------------------------------------------------------------------------------
+def _pss(pid: int) -> int | None:
+    """Proportional set size in bytes: a page shared by n processes counts 1/n in each, so the
+    children forked per document (pipeline.limits) do not count their parent's pages again."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return None
+
+
 class Meter:
-    """Peak resident memory (sampled every 0.1 s) and CPU seconds of this process and its children.
+    """Peak memory (PSS where Linux gives it, else RSS; sampled every 0.1 s) and CPU seconds
+    of this process and all its children.
 
     CPU seconds are reported next to wall time because the machine may be shared: they do
     not grow when other jobs take the cores.
@@ -209,7 +221,7 @@ class Meter:
         for proc in [self._proc, *self._proc.children(recursive=True)]:
             try:
                 with proc.oneshot():
-                    total += proc.memory_info().rss
+                    total += _pss(proc.pid) or proc.memory_info().rss
                     times = proc.cpu_times()
                     self._cpu[proc.pid] = times.user + times.system
             except Exception:  # a worker exiting between listing and reading
@@ -341,7 +353,7 @@ STAGES = ("crawl", "extract", "tag", "score", "export")
 
 
 def table(rows: list[dict]) -> str:
-    out = ["| N | jobs | stage | wall s | CPU s | docs/s | PDF pages/s | passages/s | ms/doc | CPU ms/doc | peak RSS MB |",
+    out = ["| N | jobs | stage | wall s | CPU s | docs/s | PDF pages/s | passages/s | ms/doc | CPU ms/doc | peak memory MB |",
            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         for stage in (*STAGES, "end to end"):
