@@ -7,7 +7,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from .compare import compare_runs, previous_run, score_runs
+from .compare import CHANGE_COLUMNS, compare_runs, previous_run, score_runs
 from .export import Report, write_exports
 from .store import StoreError, Workspace
 
@@ -43,7 +43,8 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
         """SELECT c.name AS company, f.framework, f.score FROM framework_scores f
            JOIN companies c USING (company_id) WHERE f.run_id = ? ORDER BY c.name, f.framework""", (run_id,))
     before = previous_run(ws, run_id)
-    changes = compare_runs(ws, before, ws, run_id) if before else pd.DataFrame()
+    # the same columns whether or not there is a run to compare with: scripts read this file
+    changes = compare_runs(ws, before, ws, run_id) if before else pd.DataFrame(columns=CHANGE_COLUMNS)
     documents = ws.frame(
         """WITH latest AS (
                SELECT v.doc_id, v.sha256, v.retrieved_at FROM versions v
