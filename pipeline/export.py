@@ -349,6 +349,8 @@ def write_exports(
         )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(".*.part"):  # temporary files of an export that was killed
+        stale.unlink(missing_ok=True)
     return {fmt: EXPORTERS[fmt]().export(report, out) for fmt in dict.fromkeys(wanted)}
 
 
