@@ -100,6 +100,7 @@ def _handler(site: Site, base: dict[str, str]):
     class Handler(BaseHTTPRequestHandler):
         server_version = "hrdc-sites"
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out at once, as real servers do
 
         def do_GET(self) -> None:
             self._respond(body=True)

@@ -41,6 +41,13 @@ class Hit:
 Route = Reply | list | Callable[["Hit"], Reply]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # clients hanging up (a crawl aborting an oversized body) are expected here
+
+
 class Host:
     """A scripted HTTP server on 127.0.0.1; use as a context manager."""
 
@@ -52,7 +59,7 @@ class Host:
         self.max_active = 0  # most requests in progress at once
         self._served: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self.origin = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.netloc = self.origin.split("//", 1)[1]
@@ -97,6 +104,7 @@ class Host:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once, as real servers do
 
             def do_GET(self) -> None:
                 hit = Hit(urlsplit(self.path).path, time.monotonic(), dict(self.headers))

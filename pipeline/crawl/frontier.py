@@ -68,9 +68,6 @@ class Frontier(Generic[T]):
             host.queued = False
             if host.busy or not host.tasks:
                 continue
-            if host.ready_at > now:  # deferred after it was queued (Retry-After)
-                self._schedule(host)
-                continue
             host.busy = True
             self.in_flight += 1
             return key, host.tasks.popleft()
@@ -82,18 +79,15 @@ class Frontier(Generic[T]):
             return None
         return max(0.0, self._heap[0][0] - self._clock())
 
-    def release(self, key: str, *, after: float = 0.0, contacted: bool = True) -> None:
-        """The host's task finished: it is ready again after max(delay, ``after``) seconds.
+    def release(self, key: str, *, after: float = 0.0, contacted: bool = True, ended: float | None = None) -> None:
+        """The host's task finished: it is ready again max(delay, ``after``) seconds after it ended.
 
+        ``ended`` is the clock time the response was fully read (default: now).
         ``contacted=False`` (nothing was sent: robots.txt refused the URL, say) skips the delay.
         """
         host = self.hosts[key]
         host.busy = False
         self.in_flight -= 1
-        host.ready_at = max(host.ready_at, self._clock() + max(host.delay if contacted else 0.0, after))
+        end = self._clock() if ended is None else ended
+        host.ready_at = max(host.ready_at, end + max(host.delay if contacted else 0.0, after))
         self._schedule(host)
-
-    def defer(self, key: str, seconds: float) -> None:
-        """Contact this host again no sooner than ``seconds`` from now (e.g. Retry-After)."""
-        host = self.host(key)
-        host.ready_at = max(host.ready_at, self._clock() + seconds)

@@ -245,27 +245,34 @@ class _Crawl:
             validators = (doc.etag, doc.last_modified)
         return Request(task.current, task.hops, task.attempt, rules, validators)
 
-    def _work(self, session, task: Task, req: Request) -> tuple[Result, Inspection | None, str | None]:
-        """Worker thread: one request, then (for a body) classify it and store its bytes."""
+    def _work(self, session, task: Task, req: Request) -> tuple[Result, float, Inspection | None, str | None]:
+        """Worker thread: one request, then (for a body) classify it and store its bytes.
+
+        Returns the result, the clock time the response ended (the host's delay counts from
+        there), the inspection of a body and the sha256 of stored bytes.
+        """
+        ended = time.monotonic()
         try:
             if req.url.startswith("file:"):
                 result = read_local(req.url, self.settings.max_bytes)
             else:
                 result = run_steps(self.steps, req, lambda r: download(session, r, self.settings))
+            ended = time.monotonic()
             if result.action != "body" or task.role == "robots":
-                return result, None, None
+                return result, ended, None, None
             found = inspect(result.data, result.content_type, result.url)
             keep = found.kind is not None and not found.blocked and not found.sitemap and task.role == "page"
-            return result, found, self.ws.put_raw(result.data) if keep else None
+            return result, ended, found, self.ws.put_raw(result.data) if keep else None
         except StoreError:
             raise
         except Exception as exc:  # fail the URL, not the crawl
             log.exception("unexpected error on %s", req.url)
-            return Result("failed", req.url, error=f"internal: {type(exc).__name__}: {exc}"), None, None
+            return Result("failed", req.url, error=f"internal: {type(exc).__name__}: {exc}"), time.monotonic(), None, None
 
-    def _handle(self, key: str, task: Task, result: Result, found: Inspection | None, sha: str | None) -> None:
+    def _handle(self, key: str, task: Task, result: Result, ended: float, found: Inspection | None,
+                sha: str | None) -> None:
         task.elapsed += result.elapsed
-        self.frontier.release(key, after=result.wait, contacted=result.contacted)
+        self.frontier.release(key, after=result.wait, contacted=result.contacted, ended=ended)
         if result.reason == "rate_limited":
             log.warning("%s: %s", key, result.error)
             self.closed[key] = result.error
