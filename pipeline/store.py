@@ -210,7 +210,7 @@ class Workspace:
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open workspace {self.path}: {exc}; check that the folder is writable") from None
+            raise StoreError(f"cannot open workspace {self.path}: {exc}; {_hint(str(exc))}") from None
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -252,14 +252,23 @@ class Workspace:
                 raise self._store_error(exc) from None
             try:
                 yield self._conn
+            except sqlite3.OperationalError as exc:  # disk full, read-only, I/O error
+                self._rollback()
+                raise self._store_error(exc) from None
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise self._store_error(exc) from None
+
+    def _rollback(self) -> None:
+        # SQLite has already rolled back after some errors (SQLITE_FULL): a second ROLLBACK
+        # would fail and hide the error that says what to do
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -300,16 +309,7 @@ class Workspace:
             return c.executemany(sql, values).rowcount
 
     def _store_error(self, exc: sqlite3.Error) -> StoreError:
-        text = str(exc)
-        if "readonly" in text or "read-only" in text:
-            hint = "the workspace is read-only; make it writable or use another --workspace"
-        elif "disk" in text and "full" in text:
-            hint = "the disk is full; free space and rerun (completed work is kept)"
-        elif "locked" in text:
-            hint = "another hrdc process is writing this workspace; wait for it or use another --workspace"
-        else:
-            hint = "rerun; completed work is kept"
-        return StoreError(f"workspace {self.path}: {text}: {hint}")
+        return StoreError(f"workspace {self.path}: {exc}: {_hint(str(exc))}")
 
     # -- runs -----------------------------------------------------------------------------
     def start_run(self, command: str) -> int:
@@ -391,6 +391,19 @@ class Workspace:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as c:
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def _hint(error: str) -> str:
+    """What to do about a failed write, from SQLite's or the OS's message."""
+    if "readonly" in error or "read-only" in error:
+        return "the workspace is read-only; make it writable or use another --workspace"
+    if ("disk" in error and "full" in error) or "No space left" in error:
+        return "the disk is full; free space and rerun (completed work is kept)"
+    if "locked" in error:
+        return "another hrdc process is writing this workspace; wait for it or use another --workspace"
+    if "unable to open" in error or "Permission denied" in error:
+        return "check that the folder is writable"
+    return "rerun; completed work is kept"
 
 
 def _sql_value(value: Any) -> Any:
