@@ -150,3 +150,75 @@ def test_killed_in_every_stage_then_rerun_equals_an_uninterrupted_run(farm, tmp_
     assert orphans(tmp_path / "ws") == {}
     assert not list((tmp_path / "ws" / "raw").glob("*/.tmp-*"))
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in (reference / "out").iterdir())
+
+
+# -- write failures ----------------------------------------------------------------------------
+def _can_mount() -> bool:
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "-m", "mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", "/mnt"],
+                          capture_output=True).returncode == 0
+
+
+needs_mount = pytest.mark.skipif(not _can_mount(), reason="needs root and unshare to mount a small or read-only file system")
+
+
+def in_mount_namespace(script: str) -> subprocess.CompletedProcess:
+    """Run a shell ``script`` in a private mount namespace: its mounts vanish when it ends."""
+    return subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=300,
+                          cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+
+
+@pytest.fixture
+def crawled(farm, tmp_path):
+    """A copy of the reference workspace as it was after the crawl: extract has everything to do."""
+    workspace = tmp_path / "crawled"
+    shutil.copytree(farm[1] / "ws", workspace)
+    with Workspace(workspace) as ws, ws.transaction() as conn:
+        for table in ("tags", "passage_attributes", "tagged", "passages", "extractions", "scores",
+                      "framework_scores"):
+            conn.execute(f"DELETE FROM {table}")
+    with sqlite3.connect(workspace / Workspace.DB_NAME) as conn:
+        conn.execute("VACUUM")
+    return workspace
+
+
+def extract_cmd(workspace: Path) -> str:
+    return f"{sys.executable} -m pipeline.cli -q extract --workspace {workspace} --jobs 1"
+
+
+@needs_mount
+def test_disk_full_stops_the_stage_cleanly_and_a_rerun_completes(farm, crawled, tmp_path):
+    disk, after = tmp_path / "disk", tmp_path / "after"
+    disk.mkdir()
+    size = sum(p.stat().st_size for p in crawled.rglob("*") if p.is_file()) + 96 * 1024
+    # a file system with 96 KB to spare: the text and passages of the first documents fill it
+    done = in_mount_namespace(
+        f"mount -t tmpfs -o size={size} tmpfs {disk} && cp -a {crawled} {disk}/ws && "
+        f"{extract_cmd(disk / 'ws')}; code=$?; cp -a {disk}/ws {after}; exit $code")
+
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"hrdc: error: workspace {disk / 'ws'}: database or disk is full: the disk is full; free space and rerun "
+        "(completed work is kept)"]
+    assert query(after, "PRAGMA integrity_check") == [("ok",)]
+    assert orphans(after) == {}
+    assert count(after, "extractions") < count(farm[1] / "ws", "extractions")
+    rerun = subprocess.run(extract_cmd(after).split(), capture_output=True, text=True, cwd=REPO_ROOT)
+    assert rerun.returncode == 0, rerun.stderr
+    for table in ("extractions", "passages"):
+        assert count(after, table) == count(farm[1] / "ws", table)
+
+
+@needs_mount
+def test_read_only_workspace_fails_cleanly_and_is_left_as_it_was(crawled):
+    before = query(crawled, "SELECT COUNT(*) FROM versions"), sorted(crawled.rglob("*"))
+    done = in_mount_namespace(f"mount --bind -o ro {crawled} {crawled} && {extract_cmd(crawled)}")
+
+    assert done.returncode == 2
+    [message] = done.stderr.strip().splitlines()
+    assert message.startswith(f"hrdc: error: cannot open workspace {crawled}: ")
+    assert message.endswith(("the workspace is read-only; make it writable or use another --workspace",
+                             "check that the folder is writable"))
+    assert (query(crawled, "SELECT COUNT(*) FROM versions"), sorted(crawled.rglob("*"))) == before
+    assert count(crawled, "extractions") == 0
