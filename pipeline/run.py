@@ -136,6 +136,19 @@ def _tagger(model: str):
         return _TAGGERS[model]
 
 
+def model_id_of(model: str) -> str:
+    """The id of ``model`` ("" = the default), read from its folder's ``meta.json`` when that
+    names it, so the driver of a parallel run never loads a model only its workers use."""
+    from .settings import DEFAULT_MODEL
+
+    meta = (Path(model) if model else DEFAULT_MODEL) / "meta.json"
+    try:
+        found = json.loads(meta.read_text(encoding="utf-8")).get("model_id")
+    except (OSError, ValueError, AttributeError):
+        found = None
+    return found if isinstance(found, str) and found else _tagger(model).model_id
+
+
 def tag_passages(model: str, sha256: str, passages: list[dict]) -> tuple[str, str, list[dict], list[dict]]:
     """Pure worker: the passages of one version -> (model id, sha256, tag rows, attribute rows)."""
     tagger = _tagger(model)
@@ -167,30 +180,31 @@ def _passage_groups(ws: Workspace, shas: Sequence[str], model: str) -> Iterator[
 def run_tag(ws: Workspace, settings: Settings, *, progress: bool = True) -> StageSummary:
     """Tag the passages of every extracted version the current model has not tagged yet."""
     started = time.perf_counter()
-    tagger = _tagger(settings.model)
+    expected = model_id_of(settings.model)
     shas = [r["sha256"] for r in ws.query(
         "SELECT sha256 FROM extractions WHERE sha256 NOT IN (SELECT sha256 FROM tagged WHERE model=?) "
-        "ORDER BY sha256", (tagger.model_id,))]
-    done = ws.query("SELECT COUNT(*) AS n FROM tagged WHERE model=?", (tagger.model_id,))[0]["n"]
+        "ORDER BY sha256", (expected,))]
+    done = ws.query("SELECT COUNT(*) AS n FROM tagged WHERE model=?", (expected,))[0]["n"]
     summary = StageSummary("tag", skipped=int(done), counts={"passages": 0, "tags": 0})
     bar = _progress(len(shas), "tag", "doc", progress)
     results = pmap(tag_passages, _passage_groups(ws, shas, settings.model), settings)
     for batch in _batched(results, max(1, settings.batch_size // 8)):
         with ws.transaction() as conn:
-            for model_id, sha, tags, attrs in batch:
-                if model_id != tagger.model_id:
+            for used, sha, tags, attrs in batch:
+                if used != expected:
                     raise RuntimeError(
-                        f"a worker tagged with model {model_id}, not {tagger.model_id} (--model "
-                        f"{settings.model or 'models/default'}); install the same model on every worker")
+                        f"a worker tagged with model {used}, not {expected} (--model "
+                        f"{settings.model or 'models/default'}): every worker needs the same model, "
+                        "and the model folder's meta.json must come from the same training run")
                 ws.insert("tags", tags, conflict="replace", conn=conn)
                 ws.insert("passage_attributes", attrs, conflict="replace", conn=conn)
-                ws.insert("tagged", [{"model": model_id, "sha256": sha, "tagged_at": now()}], conn=conn)
+                ws.insert("tagged", [{"model": used, "sha256": sha, "tagged_at": now()}], conn=conn)
                 summary.processed += 1
                 summary.counts["passages"] += len(attrs)
                 summary.counts["tags"] += sum(1 for t in tags if t["label"])
         bar.update(len(batch))
     bar.close()
-    ws.set_meta("model", tagger.model_id)
+    ws.set_meta("model", expected)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -245,12 +259,12 @@ def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules 
 
     started = time.perf_counter()
     load_taxonomy()  # a broken criteria file stops the command before a scoring run is recorded
-    model_id = ws.get_meta("model") or _tagger(settings.model).model_id
+    model = ws.get_meta("model") or model_id_of(settings.model)
     companies = ws.frame("SELECT company_id, sector FROM companies ORDER BY company_id")
     run_id = ws.start_run("score")
     summary = StageSummary("score", counts={"full": 0, "partial": 0, "none": 0})
     bar = _progress(len(companies), "score", "company", progress)
-    results = pmap(score_one, _company_tags(ws, companies, model_id, rules), settings)
+    results = pmap(score_one, _company_tags(ws, companies, model, rules), settings)
     for batch in _batched(results, max(1, settings.batch_size // 8)):
         with ws.transaction() as conn:
             for company_id, verdicts, fw in batch:
@@ -268,5 +282,5 @@ def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules 
         bar.update(len(batch))
     bar.close()
     summary.seconds = time.perf_counter() - started
-    ws.finish_run(run_id, "done", {"model": model_id, **summary.counts})
+    ws.finish_run(run_id, "done", {"model": model, **summary.counts})
     return run_id, summary

@@ -299,7 +299,8 @@ def child_stages(args: argparse.Namespace) -> dict:
                     run_score(ws, settings, progress=False)
                 else:
                     export_workspace(ws, Path(args.workspace) / "export", ("csv", "xlsx", "parquet", "html"))
-                result[name] = {"seconds": time.perf_counter() - started, "rss": rss.peak, "cpu": rss.cpu}
+                seconds = time.perf_counter() - started
+            result[name] = {"seconds": seconds, "rss": rss.peak, "cpu": rss.cpu}
     result["stages_rss"] = total.peak
     result["loadavg"] = os.getloadavg()[0]
     if profiler is not None:
@@ -393,7 +394,7 @@ def checks(rows: list[dict]) -> list[str]:
             for stage in ("extract", "tag"):
                 speedup = by[(n, 1)][stage]["seconds"] / r[stage]["seconds"]
                 out.append(f"N={n}: {stage} 2 jobs {speedup:.2f}x faster than 1 (target >= 1.6)")
-        out.append(f"N={n}, jobs={j}: peak RSS {max(r['crawl']['rss'], r['stages_rss']) / 2**20:.0f} MB (target < 1536 at N=1000)")
+        out.append(f"N={n}, jobs={j}: peak memory {max(r['crawl']['rss'], r['stages_rss']) / 2**20:.0f} MB (target < 1536 at N=1000)")
     sizes = sorted({n for n, _ in by})
     for j in sorted({j for _, j in by}):
         if (sizes[0], j) in by and (sizes[-1], j) in by and sizes[0] != sizes[-1]:

@@ -99,3 +99,21 @@ def test_run_result_summary_names_documents_pages_passages_errors_and_stage_time
     text = result.format()
     assert f"summary: documents 5, pages {totals['pages']}, passages {totals['passages']}, errors 0" in text
     assert "time per stage: crawl 1.0 s, extract" in text and "tag 2.5 s" in text
+
+
+def test_worker_model_must_match_the_model_folder(make_crawled_workspace, tmp_path):
+    from pipeline.run import _TAGGERS, model_id_of
+    from pipeline.settings import DEFAULT_MODEL
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.joblib").symlink_to(DEFAULT_MODEL / "model.joblib")
+    (folder / "meta.json").write_text('{"model_id": "stale0000000"}')
+    assert model_id_of(str(folder)) == "stale0000000" and str(folder) not in _TAGGERS  # not loaded
+    path = make_crawled_workspace("ws")
+    settings = Settings(jobs=1, model=str(folder))
+    with Workspace(path) as ws:
+        run_extract(ws, settings, progress=False)
+        with pytest.raises(RuntimeError, match="not stale0000000.*meta.json"):
+            run_tag(ws, settings, progress=False)
+        assert ws.query("SELECT COUNT(*) AS n FROM tagged")[0]["n"] == 0
