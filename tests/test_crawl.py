@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from pathlib import Path
 
 import pytest
 
@@ -278,6 +277,18 @@ def test_sitemap_pages_are_crawled(ws):
         run(ws, company(host.url()))
     assert "/legal/modern-slavery" in host.paths() and "/shop" not in host.paths()
     assert fetches(ws)["sitemap.xml"]["error"].startswith("sitemap: 2 URLs")
+
+
+def test_sitemaps_listed_in_robots_txt_are_read(ws):
+    sitemap = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/esg/statement</loc></url></urlset>'
+    with Host({"/": home(), "/esg/statement": page("modern slavery")}) as host:
+        host.routes["/robots.txt"] = Reply(body=f"User-agent: *\nSitemap: {host.url('/maps/policies.xml')}\n".encode(),
+                                           content_type="text/plain")
+        host.routes["/maps/policies.xml"] = Reply(body=sitemap.replace(b"{base}", host.origin.encode()),
+                                                  content_type="application/xml")
+        run(ws, company(host.url()))
+    assert host.count("/maps/policies.xml") == 1 and host.count("/esg/statement") == 1
+    assert fetches(ws)["esg/statement"]["outcome"] == "new"
 
 
 # -- versions --------------------------------------------------------------------------------

@@ -4,6 +4,12 @@ The main thread owns the scheduler and every database write; worker threads only
 request each (and store the raw bytes by hash). A URL's outcome, its document version and the
 links it adds to the queue are committed in one transaction, so a killed crawl resumes from
 the queue without refetching anything completed and without duplicate rows.
+
+Keys: ``crawl_queue`` and ``fetches`` hold the URL as queued (a seed, a link, a sitemap
+entry); a document is keyed by its *final* URL after redirects, so links that redirect to one
+page give one document. The same bytes under two final URLs give two documents that share one
+raw file (later stages dedupe by sha256). Redirects are followed wherever they lead (every hop
+is checked for safety and robots.txt); links are followed only within the company's scope.
 """
 from __future__ import annotations
 
@@ -38,6 +44,7 @@ _LOADING = "loading"
 _STATE = {"new": "done", "changed": "done", "unchanged": "done", "not_modified": "done",
           "failed": "failed", "blocked": "skipped", "robots": "skipped", "skipped": "skipped"}
 _REFUSED = ("private_address", "bad_scheme", "bad_url")
+MAX_ROBOTS_SITEMAPS = 5
 
 
 @dataclass
@@ -97,6 +104,7 @@ class _Crawl:
         self.known: dict[str, set[str]] = {c.company_id: set() for c in companies}
         self.open: Counter[str] = Counter()  # queue entries not yet finished, per company
         self.docs: dict[tuple[str, str], _Doc] = {}
+        self.seed_hosts = {c.company_id: {host_key(u) for u in c.seed_urls} - {""} for c in companies}
         self.bar = None
 
     # -- setup ------------------------------------------------------------------------------
@@ -306,6 +314,19 @@ class _Crawl:
             log.warning("%s: %s", key, rules.disallow_all)
         for parked in reversed(self.parked.pop(key, [])):
             self.frontier.push(key, parked, front=True)
+        self._queue_robots_sitemaps(key, task.url, rules.sitemaps())
+
+    def _queue_robots_sitemaps(self, key: str, robots_url: str, sitemaps: list[str]) -> None:
+        """Queue the sitemaps a robots.txt lists for the companies seeded on that host."""
+        for cid, hosts in self.seed_hosts.items():
+            if key not in hosts:
+                continue
+            links = [(Link(url, SITEMAP), 0, "sitemap") for url in map(_normalised, sitemaps[:MAX_ROBOTS_SITEMAPS]) if url]
+            rows = self._admit(Task(cid, robots_url, 0), links)
+            if rows:
+                with self.ws.transaction() as conn:
+                    self.ws.insert("crawl_queue", rows, conn=conn)
+                self._queued(cid, rows)
 
     # -- recording --------------------------------------------------------------------------
     def _record(self, task: Task, result: Result, found: Inspection | None, sha: str | None) -> None:
@@ -328,14 +349,18 @@ class _Crawl:
         if doc is not None:
             self.docs[(cid, task.current)] = doc
         self.open[cid] -= 1
-        for r in new_rows:
+        self._queued(cid, new_rows)
+        level = logging.WARNING if outcome == "failed" else logging.DEBUG
+        log.log(level, "%s %s%s", outcome, task.url, f": {error}" if error else "")
+        self._tick(len(new_rows), len(result.data))
+
+    def _queued(self, cid: str, rows: list[dict]) -> None:
+        """Schedule queue rows that were just committed."""
+        for r in rows:
             self.known[cid].add(r["url"])
             self.open[cid] += 1
             self.frontier.push(host_key(r["url"]), Task(cid, r["url"], r["depth"], r["anchor"] or "",
                                                         "sitemap" if r["anchor"] == SITEMAP else "page"))
-        level = logging.WARNING if outcome == "failed" else logging.DEBUG
-        log.log(level, "%s %s%s", outcome, task.url, f": {error}" if error else "")
-        self._tick(len(new_rows), len(result.data))
 
     def _judge(self, task: Task, result: Result, found: Inspection | None, sha: str | None):
         """``(outcome, error, links to queue, document write or None)`` for a finished task."""
@@ -447,3 +472,10 @@ def _seed_rows(company: Company) -> list[tuple[str, str]]:
         rows.append((url, ""))
     rows += [(f"{o}/sitemap.xml", SITEMAP) for o in origins if f"{o}/sitemap.xml" not in {u for u, _ in rows}]
     return rows
+
+
+def _normalised(url: str) -> str | None:
+    try:
+        return normalise_url(url)
+    except ValueError:
+        return None
