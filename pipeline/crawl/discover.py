@@ -13,15 +13,19 @@ import lxml.html
 
 from .urls import FETCHABLE_SCHEMES, normalise_url
 
-# Topics of the documents hrdc scores; matched against URL words and anchor text.
+# Topics of the documents hrdc scores, matched as whole words against the URL path and the
+# anchor text (punctuation counts as a space: "human-rights" matches "human rights").
 TOPICS: dict[str, tuple[str, ...]] = {
-    "human_rights": ("human rights", "human-rights", "humanrights", "menschenrechte", "droits de l'homme", "droits humains"),
-    "privacy": ("privacy", "data protection", "datenschutz", "confidentialite", "confidentialité", "privacidad", "personal data", "gdpr"),
-    "terms": ("terms of service", "terms of use", "terms and conditions", "terms", "tos", "user agreement", "acceptable use", "community guidelines", "legal"),
-    "transparency": ("transparency", "law enforcement", "law-enforcement", "government request", "government-request", "government requests", "data requests", "lawful"),
-    "sustainability": ("sustainability", "esg", "csr", "corporate responsibility", "responsibility", "impact report", "nachhaltigkeit", "durabilite", "durabilité"),
-    "modern_slavery": ("modern slavery", "modern-slavery", "slavery", "trafficking", "forced labour", "forced labor"),
-    "suppliers": ("supplier code", "supplier-code", "code of conduct", "code-of-conduct", "supply chain", "supplier", "responsible sourcing"),
+    "human_rights": ("human rights", "humanrights", "menschenrechte", "droits de l'homme", "droits humains"),
+    "privacy": ("privacy", "data protection", "personal data", "gdpr", "datenschutz", "datenschutzerklärung",
+                "confidentialite", "confidentialité", "privacidad"),
+    "terms": ("terms", "tos", "user agreement", "acceptable use", "community guidelines", "legal"),
+    "transparency": ("transparency", "law enforcement", "government request", "government requests",
+                     "data requests", "lawful"),
+    "sustainability": ("sustainability", "esg", "csr", "corporate responsibility", "responsibility",
+                       "impact report", "nachhaltigkeit", "durabilite", "durabilité"),
+    "modern_slavery": ("modern slavery", "slavery", "trafficking", "forced labour", "forced labor"),
+    "suppliers": ("supplier", "supplier code", "code of conduct", "supply chain", "responsible sourcing"),
     "policy": ("policy", "policies", "governance", "ethics", "freedom of expression", "accessibility statement"),
 }
 REPORT_WORDS = ("report", "annual", "statement", "disclosure")

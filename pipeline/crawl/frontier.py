@@ -38,16 +38,12 @@ class Frontier(Generic[T]):
         self._heap: list[tuple[float, int, str]] = []
         self._seq = itertools.count()
         self._clock = clock
-        self.in_flight = 0
 
     def host(self, key: str) -> Host[T]:
         host = self.hosts.get(key)
         if host is None:
             host = self.hosts[key] = Host(key, self.default_delay)
         return host
-
-    def __len__(self) -> int:
-        return sum(len(h.tasks) for h in self.hosts.values()) + self.in_flight
 
     def _schedule(self, host: Host[T]) -> None:
         if host.tasks and not host.busy and not host.queued:
@@ -69,7 +65,6 @@ class Frontier(Generic[T]):
             if host.busy or not host.tasks:
                 continue
             host.busy = True
-            self.in_flight += 1
             return key, host.tasks.popleft()
         return None
 
@@ -87,7 +82,6 @@ class Frontier(Generic[T]):
         """
         host = self.hosts[key]
         host.busy = False
-        self.in_flight -= 1
         end = self._clock() if ended is None else ended
         host.ready_at = max(host.ready_at, end + max(host.delay if contacted else 0.0, after))
         self._schedule(host)

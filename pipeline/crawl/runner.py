@@ -178,6 +178,7 @@ class _Crawl:
             if row["company_id"] in wanted:
                 self.docs[(row["company_id"], row["url"])] = _Doc(
                     row["doc_id"], row["sha256"], row["version"], row["etag"], row["last_modified"])
+        self.companies_done = sum(1 for c in self.companies if self.open[c.company_id] == 0)
         return n_pending
 
     def _log_start(self, resumed: bool, pending: int) -> None:
@@ -348,14 +349,17 @@ class _Crawl:
             self.ws.insert("crawl_queue", new_rows, conn=conn)
         if doc is not None:
             self.docs[(cid, task.current)] = doc
-        self.open[cid] -= 1
         self._queued(cid, new_rows)
+        self.open[cid] -= 1
+        self.companies_done += self.open[cid] == 0
         level = logging.WARNING if outcome == "failed" else logging.DEBUG
         log.log(level, "%s %s%s", outcome, task.url, f": {error}" if error else "")
         self._tick(len(new_rows), len(result.data))
 
     def _queued(self, cid: str, rows: list[dict]) -> None:
         """Schedule queue rows that were just committed."""
+        if rows and self.open[cid] == 0:
+            self.companies_done -= 1
         for r in rows:
             self.known[cid].add(r["url"])
             self.open[cid] += 1
@@ -453,8 +457,8 @@ class _Crawl:
         self._bytes += size
         if added:
             self.bar.total += added
-        done = sum(1 for c in self.companies if self.open[c.company_id] <= 0)
-        self.bar.set_postfix_str(f"companies {done}/{len(self.companies)}, {self._bytes / 1e6:.1f} MB", refresh=False)
+        self.bar.set_postfix_str(f"companies {self.companies_done}/{len(self.companies)}, "
+                                 f"{self._bytes / 1e6:.1f} MB", refresh=False)
         self.bar.update(1)
 
 

@@ -46,5 +46,6 @@ def check_address(url: str, allow_private: bool = False) -> str | None:
         ip = ipaddress.ip_address(info[4][0].split("%")[0])
         reason = _refused(ip)
         if reason:
-            return f"private_address: {host if host == str(ip) else f'{host} resolves to {ip}, which'} is {reason}; pass --allow-private to crawl it"
+            what = host if host == str(ip) else f"{host} resolves to {ip}, which"
+            return f"private_address: {what} is {reason}; pass --allow-private to crawl it"
     return None

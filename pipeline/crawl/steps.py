@@ -1,7 +1,8 @@
 """The ordered steps every crawl request passes through, each of which can be switched off.
 
 Like Scrapy's downloader middlewares: ``before`` may answer a request without sending it
-(return a Result) or change it (return a Request), ``after`` may turn a result into another (a 503 into a retry, a 3xx into a checked hop).
+(return a Result) or change it (return a Request); ``after`` may turn a result into another
+(a 503 into a retry, a 3xx into a checked hop).
 Politeness (one request per host, the delay) is not a step: the scheduler
 (:mod:`.frontier`) enforces it for every request, whatever the steps say.
 """
