@@ -70,6 +70,18 @@ def test_robots_disallow_and_crawl_delay(ws):
     assert min(host.gaps()) >= DELAY
 
 
+@pytest.mark.parametrize("robots, fetched", [
+    (Reply(503), False),  # the site is in trouble: leave it alone this run
+    (Reply(302, headers={"Location": "/robots.txt"}), True),  # unreachable by redirects: no rules
+    (Reply(404), True),
+], ids=["5xx", "redirect-loop", "404"])
+def test_robots_txt_that_cannot_be_read(ws, robots, fetched):
+    with Host({"/robots.txt": robots, "/": page()}) as host:
+        summary = run(ws, company(host.url()), retries=0)
+    assert (host.count("/") == 1) is fetched
+    assert summary.outcomes.get("robots", 0) == (0 if fetched else 2)
+
+
 def test_one_request_in_flight_per_host_and_spacing_across_hosts(ws):
     hosts = [Host({"/": home(*((f"/policy-{i}", "Policy") for i in range(5))),
                    **{f"/policy-{i}": page() for i in range(5)}}, latency=0.03) for _ in range(3)]

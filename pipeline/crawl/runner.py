@@ -304,6 +304,8 @@ class _Crawl:
             rules = Robots.parse(result.data)
         elif not result.contacted:
             rules = Robots()  # nothing was asked; the page requests will report the problem
+        elif result.reason in ("redirect_loop", "too_many_redirects", "bad_redirect"):
+            rules = Robots()  # as Google does: a robots.txt that cannot be reached by redirects is a 404
         else:
             rules = Robots.from_status(result.status, result.error)
         self.robots[key] = rules
