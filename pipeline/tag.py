@@ -272,8 +272,12 @@ class InputError(ValueError):
 def read_records(path: str | Path) -> list[dict]:
     """Parse classify input JSONL; raise :class:`InputError` naming the file and line."""
     records = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{path}, line {n}: not UTF-8 text; save the file as UTF-8") from None
             if not line.strip():
                 continue
             try:
