@@ -211,7 +211,10 @@ class _File:
 
     def read(self) -> _Map:
         try:
-            data = yaml.load(self.path.read_text(encoding="utf-8"), Loader=_Loader)
+            raw = self.path.read_bytes()
+            data = yaml.load(raw.decode("utf-8"), Loader=_Loader)
+        except UnicodeDecodeError as exc:
+            raise self.fail(raw.count(b"\n", 0, exc.start) + 1, "not UTF-8 text; save the file as UTF-8") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = mark.line + 1 if mark else 1
