@@ -266,9 +266,12 @@ def test_inconsistent_taxonomy_fails_scoring_and_changes_nothing(workspace, tmp_
     assert _snapshot(workspace) == before
 
 
-def test_malformed_classify_input_names_the_line_and_writes_nothing(tmp_path, capsys):
+@pytest.mark.parametrize("second", ['{"id": 2, "text": "cut off', b'{"id": 2, "text": "caf\xe9"}'],
+                         ids=["truncated-json", "latin-1"])
+def test_malformed_classify_input_names_the_line_and_writes_nothing(tmp_path, capsys, second):
     bad = tmp_path / "passages.jsonl"
-    bad.write_text('{"id": 1, "text": "We publish a transparency report."}\n{"id": 2, "text": "cut off\n')
+    second = second if isinstance(second, bytes) else second.encode()
+    bad.write_bytes(b'{"id": 1, "text": "We publish a transparency report."}\n' + second + b"\n")
     out = tmp_path / "tags.jsonl"
     assert main(["classify", str(bad), "-o", str(out)]) == 2
     err = capsys.readouterr().err
