@@ -147,6 +147,11 @@ def make_company(i: int, seed: int, out: Path) -> tuple[str, str, str]:
     rng = random.Random(f"{seed}-{i}")
     new = company_name(i)
     folder = out / f"c{i:05d}-{site}"
+    with open(DEMO / "companies.csv", newline="", encoding="utf-8") as fh:
+        template = next(r for r in csv.DictReader(fh) if r["site"] == site)
+    company = rename(template["company"], TEMPLATE_WORD[site], new), template["sector"], folder.name
+    if folder.exists():  # made by an interrupted run: company i only depends on (seed, i)
+        return company
     tmp = out / f".tmp-{folder.name}"
     shutil.rmtree(tmp, ignore_errors=True)
     for src in sorted((DEMO / site).rglob("*")):
@@ -167,9 +172,7 @@ def make_company(i: int, seed: int, out: Path) -> tuple[str, str, str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(demo_pdf.build_report(vary_report(report, site, new, rng)))
     os.replace(tmp, folder)
-    with open(DEMO / "companies.csv", newline="", encoding="utf-8") as fh:
-        template = next(r for r in csv.DictReader(fh) if r["site"] == site)
-    return rename(template["company"], TEMPLATE_WORD[site], new), template["sector"], folder.name
+    return company
 
 
 def make_corpus(out: Path, n: int, seed: int, jobs: int) -> list[tuple[str, str, str]]:
