@@ -198,3 +198,24 @@ def test_summary_format_names_reasons():
     text = summary.format()
     assert text.splitlines()[0] == "crawl run 4: 2 companies, 4 URLs, 2.0 kB in 1.5 s"
     assert "failed: 3 (http_404 2, timeout 1)" in text
+
+
+def test_connections_are_checked_on_the_address_they_reached():
+    """DNS may answer differently after the URL check: the connection's peer address is checked too."""
+    from httpfarm import Host, Reply
+
+    from pipeline.crawl.fetch import download, make_session
+
+    settings = Settings()
+    seen: list[str] = []
+
+    def check(url: str) -> str | None:
+        seen.append(url)
+        return check_address(url)
+
+    with Host({"/": Reply(body=b"secret")}) as host:
+        result = download(make_session(settings, connect_check=check), Request(host.url("/")), settings)
+        assert host.hits == []  # refused before a byte of the request was sent
+        assert download(make_session(settings), Request(host.url("/")), settings).action == "body"
+    assert seen == [f"http://127.0.0.1:{host.netloc.rsplit(':', 1)[1]}/"]
+    assert result.action == "failed" and result.reason == "private_address" and not result.retryable

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -20,6 +20,7 @@ import requests
 import urllib3
 
 from .robots import Robots
+from .safety import GuardedAdapter
 from .urls import normalise_url
 
 CHUNK = 64 * 1024
@@ -72,12 +73,15 @@ class Result:
         return replace(self, **changes)
 
 
-def make_session(settings) -> requests.Session:
-    """A Session shared by all crawl threads: keep-alive pools sized for many hosts."""
+def make_session(settings, connect_check: Callable[[str], str | None] | None = None) -> requests.Session:
+    """A Session shared by all crawl threads: keep-alive pools sized for many hosts.
+
+    ``connect_check`` (a URL check, see :mod:`.safety`) vets the address each new connection
+    reached, so a name that resolves elsewhere after it was checked is still refused.
+    """
     session = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(
-        pool_connections=max(256, 4 * settings.crawl_threads), pool_maxsize=2, max_retries=0
-    )
+    pools = dict(pool_connections=max(256, 4 * settings.crawl_threads), pool_maxsize=2, max_retries=0)
+    adapter = GuardedAdapter(connect_check, **pools) if connect_check else requests.adapters.HTTPAdapter(**pools)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers.update({
@@ -105,6 +109,9 @@ def download(session: requests.Session, req: Request, settings) -> Result:
     except requests.exceptions.SSLError as exc:
         return failed(f"tls: {_short(exc)}", False)
     except requests.exceptions.ConnectionError as exc:
+        refused = _REFUSED.search(str(exc))
+        if refused:
+            return failed(refused.group(0), False, contacted=False)
         return failed(f"connection: {_short(exc)}", True, contacted=False)
     except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, ValueError) as exc:
         return failed(f"bad_url: {_short(exc)}", False, contacted=False)
@@ -179,6 +186,7 @@ def _too_large(limit: int, what: str) -> str:
     return f"too_large: {what} exceeds the {limit:,}-byte limit (raise max_bytes to fetch it)"
 
 
+_REFUSED = re.compile(r"private_address: .*?--allow-private to crawl it")
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")
 
 

@@ -31,7 +31,7 @@ from .discover import Link, is_relevant
 from .fetch import Request, Result, download, make_session, read_local
 from .frontier import Frontier
 from .robots import Robots
-from .steps import build_steps, robots_agent, run_steps
+from .steps import AddressGuard, build_steps, robots_agent, run_steps
 from .summary import CrawlSummary
 from .urls import FETCHABLE_SCHEMES, Scope, host_key, normalise_url, origin, registered_domain
 
@@ -121,7 +121,8 @@ class _Crawl:
         pending = self._prepare()
         self._log_start(resumed, pending)
         interrupted = True
-        session = make_session(self.settings)
+        guards = [step.check for step in self.steps if isinstance(step, AddressGuard)]
+        session = make_session(self.settings, connect_check=guards[0] if guards else None)
         try:
             with self._progress_bar(pending), ThreadPoolExecutor(
                     max_workers=max(1, self.settings.crawl_threads), thread_name_prefix="hrdc-crawl") as pool:

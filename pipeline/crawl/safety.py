@@ -3,13 +3,21 @@
 A company page can link (or redirect) anywhere, including to the machine running the crawl
 or to a cloud metadata service. Every request, and so every redirect hop, is checked here
 before it is sent: only http(s), and no loopback, private, link-local, reserved or multicast
-address unless the user passed ``--allow-private``.
+address unless the user passed ``--allow-private``. Because a name can resolve differently a
+moment later (DNS rebinding), :class:`GuardedAdapter` checks again the address each new
+connection actually reached, and closes it before anything is sent if it is refused.
 """
 from __future__ import annotations
 
 import ipaddress
 import socket
+from typing import Callable
 from urllib.parse import urlsplit
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
 
 from .urls import FETCHABLE_SCHEMES
 
@@ -49,3 +57,34 @@ def check_address(url: str, allow_private: bool = False) -> str | None:
             what = host if host == str(ip) else f"{host} resolves to {ip}, which"
             return f"private_address: {what} is {reason}; pass --allow-private to crawl it"
     return None
+
+
+def _guarded(base: type[HTTPConnection], check: Callable[[str], str | None]) -> type[HTTPConnection]:
+    class GuardedConnection(base):  # type: ignore[misc, valid-type]
+        def _new_conn(self):
+            sock = super()._new_conn()
+            ip, port = sock.getpeername()[:2]
+            error = check(f"http://{f'[{ip}]' if ':' in ip else ip}:{port}/")
+            if error:
+                sock.close()
+                raise NewConnectionError(self, error)
+            return sock
+
+    return GuardedConnection
+
+
+class GuardedAdapter(HTTPAdapter):
+    """A requests adapter whose new connections pass ``check`` (a URL check such as
+    :func:`check_address`) on the peer address they reached; a refusal raises a
+    ConnectionError naming the reason."""
+
+    def __init__(self, check: Callable[[str], str | None], **kwargs) -> None:
+        self._check = check
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": _guarded(HTTPConnection, self._check)}),
+            "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": _guarded(HTTPSConnection, self._check)}),
+        }

@@ -38,8 +38,15 @@ class AddressGuard(Step):
 
     name = "address-guard"
 
+    def describe(self) -> str:
+        return "address-guard (no private, loopback or link-local address, checked per URL and per connection)"
+
+    @staticmethod
+    def check(url: str) -> str | None:
+        return check_address(url)
+
     def before(self, req: Request) -> Request | Result:
-        error = check_address(req.url)
+        error = self.check(req.url)
         return Result("failed", req.url, error=error, contacted=False) if error else req
 
 

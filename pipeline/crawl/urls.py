@@ -109,8 +109,9 @@ def registered_domain(url: str) -> str:
     if _is_ip(host) or "." not in host:
         return parts.netloc.lower()
     ext = _EXTRACT(host)
-    # tldextract >= 5.3 renamed registered_domain; accept both.
-    return getattr(ext, "top_domain_under_public_suffix", None) or ext.registered_domain or host
+    # tldextract 5.3 renamed registered_domain (now deprecated); accept both.
+    domain = ext.top_domain_under_public_suffix if hasattr(ext, "top_domain_under_public_suffix") else ext.registered_domain
+    return domain or host
 
 
 @dataclass(frozen=True)
