@@ -164,7 +164,7 @@ def test_frontier_one_request_per_host_and_delay_from_the_end_of_the_response():
     assert frontier.pop() == ("a", "a2")
 
 
-def test_frontier_defer_and_release_without_contact():
+def test_frontier_retry_after_and_release_without_contact():
     clock = FakeClock()
     frontier: Frontier[str] = Frontier(delay=1.0, clock=clock)
     frontier.push("a", "a1")
