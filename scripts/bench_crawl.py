@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--docs", type=int, default=20, help="documents per host (home page included)")
     p.add_argument("--latency", type=float, default=0.05, help="seconds per response")
     p.add_argument("--delays", type=float, nargs="+", default=[0.2, 1.0])
-    p.add_argument("--threads", type=int, default=32, help="crawl threads (Settings.crawl_threads)")
+    p.add_argument("--threads", type=int, default=Settings.crawl_threads, help="crawl threads (Settings.crawl_threads)")
     p.add_argument("--repeat", type=int, default=3, help="runs per delay; the median run (by documents/s) is shown")
     args = p.parse_args(argv)
     ctx = mp.get_context("spawn")
