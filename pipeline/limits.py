@@ -19,7 +19,6 @@ import faulthandler
 import functools
 import os
 import pickle
-import resource
 import select
 import signal
 import time
@@ -27,7 +26,12 @@ from dataclasses import dataclass
 
 from .records import Extraction, Passage
 
-_FORK = hasattr(os, "fork")
+try:
+    import resource
+except ImportError:  # Windows: no fork and no rlimits, so no limits
+    resource = None
+
+_FORK = hasattr(os, "fork") and resource is not None
 
 
 @dataclass(frozen=True)
