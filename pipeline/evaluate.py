@@ -282,7 +282,9 @@ def write_model_card(folder: str | Path) -> Path:
     few = sorted(c for c, m in crit.items() if m["oof_f1"] is None)
     lines = [
         f"# Model card: hrdc tagger `{meta['name']}` ({meta['model_id']})", "",
-        f"Trained {meta['trained_at']} in {meta['train_seconds']} s on {meta['rows']} rows; "
+        f"Trained {meta['trained_at']} in {meta['train_seconds']} s wall"
+        + (f" ({meta['train_cpu_seconds']} s CPU)" if "train_cpu_seconds" in meta else "")
+        + f" on {meta['rows']} rows; "
         f"{len(crit)} criteria; file {meta['model_bytes'] / 1e6:.1f} MB (`model.joblib`, a joblib pickle: "
         "loading it runs code, so load only models you trust).", "",
         "## Model", "",

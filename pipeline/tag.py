@@ -255,11 +255,12 @@ def classify_records(records: list[dict], tagger: Tagger, batch_size: int = 2048
         batch = records[start:start + batch_size]
         texts = [str(r["text"]) for r in batch]
         proba = tagger.predict_proba(texts, [_context(r) for r in batch])
-        for record, row, attrs in zip(batch, proba, tagger.attributes(texts)):
+        rounded = np.round(proba, 4).tolist()
+        for record, row, scores, attrs in zip(batch, proba, rounded, tagger.attributes(texts)):
             out.append({
                 "id": record["id"],
                 "labels": [tagger.criteria_[j] for j in np.flatnonzero(row >= thr)],
-                "scores": {c: round(float(p), 4) for c, p in zip(tagger.criteria_, row)},
+                "scores": dict(zip(tagger.criteria_, scores)),
                 **attrs,
             })
     return out

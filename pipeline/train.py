@@ -207,16 +207,16 @@ def train(config: dict[str, Any], out_dir: Path | None = None) -> Path:
         transfer_weight=config.get("transfer_weight", 0.5),
         signal_weight=config.get("signal_weight", 0.5),
     )
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     tagger = Tagger(criteria=criteria, **(config.get("model") or {})).fit(
         training.texts, training.Y, training.contexts, training.groups, training.W
     )
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     folder = out_dir or MODELS_DIR / config["name"]
     path = save_model(tagger, folder)
     meta = {
         "name": config["name"], "model_id": tagger.model_id, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "train_seconds": round(seconds, 1), "config": {k: v for k, v in config.items() if not k.startswith("_")},
+        "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu_seconds, 1), "config": {k: v for k, v in config.items() if not k.startswith("_")},
         "rows": len(training.texts), "data": file_hashes(config),
         "licences": [LICENCES[s] for s in ("aims", "rdr_quotes", "labels") if s in config["sources"]] + [LICENCES["signals"]],
         "model_bytes": path.stat().st_size,
