@@ -214,8 +214,10 @@ def current_tags(ws: Workspace, model_id: str, company_id: str | None = None, *,
                  labelled: bool = False) -> pd.DataFrame:
     """Tags of the companies' current documents (latest version of each), with provenance.
 
-    With ``company_id``, only that company's: every lookup then goes through an index, so
-    scoring company by company costs the same per company however large the workspace is.
+    With ``company_id``, only that company's. CROSS JOIN fixes SQLite's join order to
+    documents -> versions -> passages -> tags, each step an index lookup, so one company costs
+    the same however large the workspace is (left to itself, the planner starts from every
+    tag of the model, and scoring company by company grows with the square of the corpus).
     ``labelled=True`` keeps only tags at or above their criterion's threshold.
     """
     where, params = ("WHERE d.company_id = ?", (model_id, company_id)) if company_id else ("", (model_id,))
@@ -225,10 +227,10 @@ def current_tags(ws: Workspace, model_id: str, company_id: str | None = None, *,
                    COALESCE(a.future, 0) AS future, COALESCE(a.negative, 0) AS negative,
                    p.text, d.url, p.page, v.retrieved_at, v.sha256
             FROM documents d
-            JOIN versions v ON v.doc_id = d.doc_id
+            CROSS JOIN versions v ON v.doc_id = d.doc_id
                  AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
-            JOIN passages p ON p.sha256 = v.sha256
-            JOIN tags t ON t.passage_id = p.passage_id AND t.model = ? {label}
+            CROSS JOIN passages p ON p.sha256 = v.sha256
+            CROSS JOIN tags t ON t.passage_id = p.passage_id AND t.model = ? {label}
             LEFT JOIN passage_attributes a ON a.passage_id = p.passage_id AND a.model = t.model
             {where}
             ORDER BY d.company_id, t.criterion, t.score DESC, d.url""",
