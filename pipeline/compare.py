@@ -1,5 +1,8 @@
 """Change between two scoring runs (of one workspace, or of two workspaces): score deltas per
-company and criterion, with the documents and evidence passages that changed."""
+company and criterion, with the documents and evidence passages that changed.
+
+Evidence is compared by passage id, which derives from content and offsets: a passage that
+moved or was reworded counts as removed and added."""
 from __future__ import annotations
 
 import json
@@ -13,7 +16,10 @@ from .store import StoreError, Workspace
 CHANGE_COLUMNS = [
     "company_id", "company", "framework", "criterion", "score_from", "score_to", "delta",
     "verdict_from", "verdict_to", "changed_documents", "evidence_added", "evidence_removed",
+    "quotes_added", "quotes_removed",
 ]
+QUOTE_CHARS = 200  # a quote in the change table is a pointer, the full text is in the evidence table
+MAX_QUOTES = 3
 
 
 def score_runs(ws: Workspace) -> list[int]:
@@ -28,8 +34,14 @@ def _scores(ws: Workspace, run_id: int) -> pd.DataFrame:
     if frame.empty:
         raise StoreError(f"workspace {ws.path}: scoring run {run_id} has no scores; "
                          f"runs with scores: {score_runs(ws) or 'none'}")
-    frame["passages"] = frame.pop("evidence").map(lambda e: {x["passage_id"] for x in json.loads(e)})
+    frame["passages"] = frame.pop("evidence").map(lambda e: {x["passage_id"]: x["quote"] for x in json.loads(e)})
     return frame
+
+
+def _quotes(passages: dict[str, str], ids: set[str]) -> str:
+    """Up to MAX_QUOTES of the passages ``ids``, shortened, joined by " | "."""
+    quotes = [passages[i] for i in sorted(ids)][:MAX_QUOTES]
+    return " | ".join(q if len(q) <= QUOTE_CHARS else q[: QUOTE_CHARS - 1] + "…" for q in quotes)
 
 
 def _run_time(ws: Workspace, run_id: int) -> str:
@@ -55,8 +67,11 @@ def compare_runs(
     merged["company"] = merged.pop("company_to")
     merged = merged.drop(columns="company_from")
     merged["delta"] = merged["score_to"] - merged["score_from"]
-    merged["evidence_added"] = [len(b - a) for a, b in zip(merged["passages_from"], merged["passages_to"])]
-    merged["evidence_removed"] = [len(a - b) for a, b in zip(merged["passages_from"], merged["passages_to"])]
+    pairs = list(zip(merged["passages_from"], merged["passages_to"]))
+    merged["evidence_added"] = [len(b.keys() - a.keys()) for a, b in pairs]
+    merged["evidence_removed"] = [len(a.keys() - b.keys()) for a, b in pairs]
+    merged["quotes_added"] = [_quotes(b, b.keys() - a.keys()) for a, b in pairs]
+    merged["quotes_removed"] = [_quotes(a, a.keys() - b.keys()) for a, b in pairs]
     if ws_to is ws_from:
         docs = _changed_documents(ws_to, _run_time(ws_from, run_from), _run_time(ws_to, run_to))
     else:

@@ -66,6 +66,9 @@ def test_score_deltas_point_at_the_changed_document(two_seasons):
     assert (delta["delta"] < 0).any()
     assert delta["changed_documents"].str.contains("human-rights.html").all()
     assert (delta["evidence_removed"] > 0).any()
+    removed = delta.loc[delta["evidence_removed"] > 0, "quotes_removed"]
+    assert removed.str.len().gt(0).all()
+    assert removed.str.contains("grievance|stakeholder|complain|remed", case=False).any()
 
 
 def test_second_season_exports_carry_the_change(two_seasons):
