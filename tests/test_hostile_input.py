@@ -211,7 +211,10 @@ def test_hostile_documents_are_recorded_and_the_stage_goes_on(tmp_path, monkeypa
     assert by_name["truncated.pdf"]["error"] and by_name["random.pdf"]["error"]
     assert by_name["random.html"]["flags"] == "no_text"
     assert "truncated" in by_name["deep.html"]["flags"].split()
-    assert by_name["bomb.pdf"]["flags"] == "memory_limit" and "bomb.pdf" in by_name["bomb.pdf"]["error"]
+    # PDFium may abort on the failed allocation before its resident size grows, which reads as a
+    # crash (seen on a loaded CI machine); here what matters is that it is recorded and the stage
+    # goes on; test_pdf_bomb_stops_at_the_memory_limit pins the flag itself.
+    assert by_name["bomb.pdf"]["flags"] in ("memory_limit", "crashed") and "bomb.pdf" in by_name["bomb.pdf"]["error"]
     assert summary.errors == sum(1 for r in rows.values() if r["error"])
 
 
