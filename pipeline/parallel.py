@@ -54,6 +54,14 @@ def dask_client(address: str) -> Iterator[Any]:
         client.close()
 
 
+def release_workers() -> None:
+    """Stop the idle local worker processes (each holds the extractors and the model), so a
+    stage that runs only in the driver, such as export, has their memory."""
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)
+
+
 def pmap(func: Callable[..., R], items: Iterable[tuple[Any, ...]], settings: Settings) -> Iterator[R]:
     """``func(*item)`` for every item, in order, in parallel when ``settings`` allows.
 

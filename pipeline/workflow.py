@@ -63,6 +63,7 @@ def run_all(
     """Run every stage; each skips what the workspace already holds, so a rerun resumes."""
     from .companies import read_companies
     from .crawl import crawl
+    from .parallel import release_workers
     from .report import export_workspace
     from .run import run_extract, run_score, run_tag
 
@@ -82,6 +83,7 @@ def run_all(
         log.info("%s", summary.format())
         result.stages.append(summary)
         result.timings["score"] = summary.seconds
+        release_workers()
         export_started = time.perf_counter()
         result.exports = export_workspace(ws, out, formats)
         result.timings["export"] = time.perf_counter() - export_started

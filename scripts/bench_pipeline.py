@@ -278,6 +278,7 @@ def child_crawl(args: argparse.Namespace) -> dict:
 
 def child_stages(args: argparse.Namespace) -> dict:
     """In a fresh process: extract, tag, score and export the crawled workspace with ``--jobs``."""
+    from pipeline.parallel import release_workers
     from pipeline.report import export_workspace
     from pipeline.run import run_extract, run_score, run_tag
     from pipeline.store import Workspace
@@ -301,6 +302,7 @@ def child_stages(args: argparse.Namespace) -> dict:
                 elif name == "score":
                     run_score(ws, settings, progress=False)
                 else:
+                    release_workers()  # as run_all does
                     export_workspace(ws, Path(args.workspace) / "export", ("csv", "xlsx", "parquet", "html"))
                 seconds = time.perf_counter() - started
             result[name] = {"seconds": seconds, "rss": rss.peak, "cpu": rss.cpu}
