@@ -3,7 +3,7 @@
 Every split keeps whole groups apart (AIMS statements by jurisdiction, RDR companies, OPP-115
 policies), thresholds come from out-of-fold predictions on the training side only, and each
 figure carries a bootstrap 95% interval over groups. A plain TF-IDF + logistic regression
-(word 1–2-grams, no context, no calibration, threshold 0.5) trained on the same rows sits
+(word 1–2-grams, balanced class weights, no context, no calibration, threshold 0.5) trained on the same rows sits
 beside every number.
 
 Evaluations: ``aims`` (train AU → test CA and back), ``rdr`` (company-grouped 5-fold on the
@@ -30,7 +30,7 @@ from .settings import DEFAULT_MODEL, REPO_ROOT
 EVALUATIONS = ("aims", "rdr", "opp115", "attributes")
 
 PUBLISHED = {
-    "aims:AU->CA": "BERT no context 0.677, BERT 100-word context 0.700, GPT-4o 0.582 (AIMSCheck Table 2, trained on AIMS.au train, ~100x our data)",
+    "aims:AU->CA": "BERT no context 0.677, BERT 100-word context 0.700, GPT-4o 0.582 (AIMSCheck Table 2, trained on the AIMS.au training split, far more data than our 50 statements)",
     "aims:CA->AU": "BERT no context 0.694, GPT-4o 0.601 on AU (AIMSCheck Table 2, trained on AIMS.au train)",
     "rdr": "none published (the quotes file is derived by us)",
     "opp115": "BERT macro-F1 0.784, PrivBERT 0.821 over 12 categories on a leaky random segment split, trained on OPP-115 (PrivacyGLUE); not comparable",
@@ -81,7 +81,7 @@ def f1_report(y: np.ndarray, pred: np.ndarray, groups: np.ndarray) -> dict:
 
 # -- models ---------------------------------------------------------------------------------
 class Baseline:
-    """Plain TF-IDF + logistic regression per criterion, threshold 0.5, passage text only."""
+    """Plain TF-IDF + class-balanced logistic regression per criterion, threshold 0.5, passage text only."""
 
     def fit(self, texts, Y, W):
         self.vec_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit(texts)
@@ -90,7 +90,7 @@ class Baseline:
         for j in range(Y.shape[1]):
             keep = W[:, j] > 0
             y = Y[keep, j]
-            self.models_.append(LogisticRegression(solver="liblinear").fit(X[keep], y) if 0 < y.sum() < len(y) else None)
+            self.models_.append(LogisticRegression(solver="liblinear", class_weight="balanced").fit(X[keep], y) if 0 < y.sum() < len(y) else None)
         return self
 
     def predict_proba(self, texts):
@@ -310,7 +310,7 @@ def write_model_card(folder: str | Path) -> Path:
     if evaluation:
         lines += ["## Evaluation (`hrdc evaluate`)", "",
                   "Group-aware splits only; 95% bootstrap intervals over groups. Baseline: plain TF-IDF word "
-                  "1-2-grams + logistic regression, no context, threshold 0.5, same training rows.", "",
+                  "1-2-grams + class-balanced logistic regression, no context, threshold 0.5, same training rows.", "",
                   render_table(evaluation)]
     lines += ["## Thresholds and out-of-fold F1 per criterion", "", "| criterion | positives | threshold | OOF F1 |", "|---|---|---|---|"]
     lines += [f"| {c} | {m['n_positives']} | {m['threshold']:.3f} | {'–' if m['oof_f1'] is None else format(m['oof_f1'], '.3f')} |"
