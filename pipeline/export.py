@@ -272,34 +272,39 @@ class Exporter(ABC):
         """Write the files of this format into ``out_dir`` (which exists)."""
 
 
-class CsvExporter(Exporter):
+class TableExporter(Exporter):
+    """One file per table of the report, named ``<table>.<format>``."""
+
+    def export(self, report: Report, out_dir: Path) -> list[Path]:
+        paths = []
+        for name, frame in report.tables.items():
+            path = out_dir / f"{name}.{self.format}"
+            with atomic_path(path) as tmp:
+                self.write(frame, tmp)
+            paths.append(path)
+        return paths
+
+    @abstractmethod
+    def write(self, frame: pd.DataFrame, path: Path) -> None:
+        """Write one table to ``path``."""
+
+
+class CsvExporter(TableExporter):
     """One UTF-8 CSV per table; read back with :func:`read_table`."""
 
     format = "csv"
 
-    def export(self, report: Report, out_dir: Path) -> list[Path]:
-        paths = []
-        for name, frame in report.tables.items():
-            path = out_dir / f"{name}.csv"
-            with atomic_path(path) as tmp:
-                frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-            paths.append(path)
-        return paths
+    def write(self, frame: pd.DataFrame, path: Path) -> None:
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-class ParquetExporter(Exporter):
+class ParquetExporter(TableExporter):
     """One Parquet file per table (pyarrow), keeping the nullable dtypes."""
 
     format = "parquet"
 
-    def export(self, report: Report, out_dir: Path) -> list[Path]:
-        paths = []
-        for name, frame in report.tables.items():
-            path = out_dir / f"{name}.parquet"
-            with atomic_path(path) as tmp:
-                frame.to_parquet(tmp, index=False, engine="pyarrow")
-            paths.append(path)
-        return paths
+    def write(self, frame: pd.DataFrame, path: Path) -> None:
+        frame.to_parquet(path, index=False, engine="pyarrow")
 
 
 class XlsxExporter(Exporter):
