@@ -32,3 +32,12 @@ def test_bad_values_are_named(values, message):
 
 def test_contact_goes_into_user_agent():
     assert "ops@example.org" in Settings(contact="ops@example.org").full_user_agent
+
+
+def test_public_api_resolves_every_name():
+    import pipeline
+
+    for name in pipeline.__all__:
+        assert getattr(pipeline, name) is not None, name
+    with pytest.raises(AttributeError):
+        pipeline.no_such_name
