@@ -51,6 +51,12 @@ class Limits:
 # takes well under a minute and a few hundred megabytes.
 DEFAULT_LIMITS = Limits()
 
+# HTML and text pages below this size are extracted in the worker itself: the crawler already
+# parses every such page in-process (wall detection), so a child adds no safety there, only a
+# fork per page (about 5x the extraction time of a typical policy page). PDFs always get a
+# child: a few kilobytes of PDF can inflate to gigabytes.
+IN_PROCESS_MAX_BYTES = 1 << 20
+
 
 class LimitExceeded(RuntimeError):
     """The child extracting a document ran out of time or memory, or died."""
@@ -73,7 +79,11 @@ def extract_and_split(data: bytes, kind: str | None, url: str, sha256: str) -> t
 def extract_within_limits(data: bytes, kind: str | None, url: str, sha256: str,
                           limits: Limits | None = None) -> tuple[Extraction, list[Passage]]:
     """:func:`extract_and_split` in a child process bounded by ``limits`` (default
-    :data:`DEFAULT_LIMITS`); a breach is an Extraction with ``error`` and a flag."""
+    :data:`DEFAULT_LIMITS`); a breach is an Extraction with ``error`` and a flag.
+
+    HTML and text under :data:`IN_PROCESS_MAX_BYTES` are extracted in this process."""
+    if kind in ("html", "text") and len(data) < IN_PROCESS_MAX_BYTES:
+        return extract_and_split(data, kind, url, sha256)
     limits = limits or DEFAULT_LIMITS
     _warm()
     try:

@@ -294,3 +294,21 @@ def test_missing_or_foreign_model_fails_tagging_and_changes_nothing(workspace, t
     err = capsys.readouterr().err
     assert code == 2 and str(model / "model.joblib") in err and err.count("\n") == 1
     assert _snapshot(workspace) == before
+
+
+def test_small_pages_skip_the_child_but_pdfs_and_large_pages_do_not(monkeypatch):
+    forked = []
+
+    def fake_call_limited(func, args, limits_):
+        forked.append(args[1])
+        return func(*args)
+
+    monkeypatch.setattr(limits, "call_limited", fake_call_limited)
+    page = b"<html><body><h1>Privacy</h1><p>We keep personal data for 30 days.</p></body></html>"
+    extraction, passages = extract_within_limits(page, "html", "https://a.example/p", "0" * 64)
+    assert passages and forked == []
+    big = b"<html><body>" + b"<p>We respect human rights in every market.</p>" * 30_000 + b"</body></html>"
+    assert len(big) >= limits.IN_PROCESS_MAX_BYTES
+    extract_within_limits(big, "html", "https://a.example/big", "1" * 64)
+    extract_within_limits(many_pages(2), "pdf", "https://a.example/r.pdf", "2" * 64)
+    assert forked == ["html", "pdf"]
