@@ -135,7 +135,10 @@ def call_limited(func, args: tuple, limits: Limits):
         # C code that cannot allocate aborts rather than raising: judge by the child's peak size
         if mapped and usage.ru_maxrss * 1024 > _resident() + limits.memory // 2:
             raise LimitExceeded("memory_limit", f"{_too_big(limits)} (the extraction process {how})")
-        raise LimitExceeded("crashed", f"the extraction process {how} without a result (a parser crash)")
+        # PDFium's allocator kills the process on a failed allocation, sometimes before the
+        # resident size grows, so a crash under a memory budget may still be an out-of-memory.
+        cause = "a parser crash, or memory exhausted" if mapped else "a parser crash"
+        raise LimitExceeded("crashed", f"the extraction process {how} without a result ({cause})")
     outcome, value = pickle.loads(payload)
     if outcome == "memory":
         raise LimitExceeded("memory_limit", _too_big(limits))
