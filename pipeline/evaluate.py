@@ -312,6 +312,13 @@ def write_model_card(folder: str | Path) -> Path:
                   "Group-aware splits only; 95% bootstrap intervals over groups. Baseline: plain TF-IDF word "
                   "1-2-grams + class-balanced logistic regression, no context, threshold 0.5, same training rows.", "",
                   render_table(evaluation)]
+        if "measured_with" in evaluation:
+            stale = [name for name in EVALUATIONS
+                     if name in evaluation and evaluation["measured_with"].get(name) != meta["model_id"]]
+            if stale:
+                lines += [f"Not re-run for this model (figures from an earlier model): {', '.join(stale)}.", ""]
+    if meta["config"].get("selection"):
+        lines += ["## Model selection", "", " ".join(str(meta["config"]["selection"]).split()), ""]
     lines += ["## Thresholds and out-of-fold F1 per criterion", "", "| criterion | positives | threshold | OOF F1 |", "|---|---|---|---|"]
     lines += [f"| {c} | {m['n_positives']} | {m['threshold']:.3f} | {'–' if m['oof_f1'] is None else format(m['oof_f1'], '.3f')} |"
               for c, m in crit.items()]
@@ -364,7 +371,10 @@ def main(what: list[str] | None = None, out: str | None = None) -> int:
     elif (DEFAULT_MODEL / "meta.json").exists():
         path = DEFAULT_MODEL / "evaluation.json"
         previous = json.loads(path.read_text()) if path.exists() else {}
-        path.write_text(json.dumps({**previous, **results}, indent=2) + "\n", encoding="utf-8")
+        # Which model each result was measured with, so the card can flag results left from an earlier model.
+        model_id = json.loads((DEFAULT_MODEL / "meta.json").read_text())["model_id"]
+        measured = {**previous.get("measured_with", {}), **{name: model_id for name in results if name != "seconds"}}
+        path.write_text(json.dumps({**previous, **results, "measured_with": measured}, indent=2) + "\n", encoding="utf-8")
         write_model_card(DEFAULT_MODEL)
     return 0
 

@@ -3,10 +3,10 @@
 Data sets label different frameworks, so each row carries a weight per criterion:
 
 * a row is a positive for its labels;
-* it is a negative only for criteria of the frameworks its source annotates exhaustively
-  (``negative_for`` in the config), never for criteria the source leaves unannotated, and
-  never for crosswalk partners of its own labels (an RDR G4a quote may well evidence
-  ``gni.rcdm_hria``; it is not evidence against it);
+* it is a negative only for the frameworks and single criteria its source annotates
+  exhaustively (``negative_for`` in the config), never for criteria the source leaves
+  unannotated, and never for crosswalk partners of its own labels (an RDR G4a quote may well
+  evidence ``gni.rcdm_hria``; it is not evidence against it);
 * ``transfer`` pairs of the config copy positives to a near-identical criterion of another
   framework at a lower weight;
 * every criterion's taxonomy ``signals`` are added as short weak positives, so a criterion
@@ -135,6 +135,7 @@ def build_training_set(
     """Turn labelled rows into ``Y`` and ``W`` over ``criteria`` (see the module docstring)."""
     index = {c: j for j, c in enumerate(criteria)}
     frameworks = np.array([framework_of(c) for c in criteria])
+    ids = np.array(criteria)
     partners = partners or {}
     transfer = transfer or {}
     texts, contexts, groups = rows["text"].tolist(), rows["context"].fillna("").tolist(), rows["group"].tolist()
@@ -148,8 +149,10 @@ def build_training_set(
         zip(rows["labels"], rows["unannotated"], rows["negative_for"], exhaustive, rejected)
     ):
         if exh:
-            W[i] = 1.0 if "*" in neg_for else np.isin(frameworks, neg_for).astype(np.float32)
-            for c in list(unannotated) + [p for lab in labels for p in partners.get(lab, ())]:
+            W[i] = 1.0 if "*" in neg_for else (np.isin(frameworks, neg_for) | np.isin(ids, neg_for)).astype(np.float32)
+            # Unannotated criteria say nothing, and neither do their crosswalk partners or transfer targets.
+            silent = [*unannotated, *(t for u in unannotated for t in transfer.get(u, ()))]
+            for c in silent + [p for lab in [*labels, *unannotated] for p in partners.get(lab, ())]:
                 if c in index:
                     W[i, index[c]] = 0.0
         for c in rej:
