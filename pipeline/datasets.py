@@ -7,12 +7,12 @@ a missing or malformed file raises :class:`DatasetError` naming the file and wha
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from .jsonl import iter_jsonl
 from .settings import CORPORA_DIR, data_dir
 
 AIMS_COLUMNS = (
@@ -52,19 +52,7 @@ def _path(relative: str, root: Path | None = None) -> Path:
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DatasetError(f"{path}, line {n}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise DatasetError(f"{path}, line {n}: expected a JSON object")
-            rows.append(row)
-    return rows
+    return [row for _, row in iter_jsonl(path, DatasetError)]
 
 
 def neighbour_context(texts: pd.Series, groups: pd.Series, k: int = 1) -> pd.Series:
@@ -201,12 +189,12 @@ def load_labels(folder: Path | None = None) -> pd.DataFrame:
     folder = folder or CORPORA_DIR / "labels"
     rows: list[dict] = []
     for path in sorted(Path(folder).glob("*.jsonl")):
-        for n, row in enumerate(_read_jsonl(path), 1):
+        for n, row in iter_jsonl(path, DatasetError):
             missing = [f for f in LABEL_FIELDS if f not in row]
             if missing:
-                raise DatasetError(f"{path}, record {n}: missing field(s) {', '.join(missing)}")
+                raise DatasetError(f"{path}, line {n}: missing field(s) {', '.join(missing)}")
             if not isinstance(row["labels"], list):
-                raise DatasetError(f"{path}, record {n}: labels must be a list of criterion ids")
+                raise DatasetError(f"{path}, line {n}: labels must be a list of criterion ids")
             rows.append({
                 "id": str(row["id"]), "text": str(row["text"]), "context": str(row.get("context", "")),
                 "group": f"labels:{path.stem}:{row['id']}", "labels": list(row["labels"]),

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .jsonl import iter_jsonl
 from .settings import CORPORA_DIR
 
 REVIEW_FILE = CORPORA_DIR / "labels" / "review.jsonl"
@@ -109,10 +110,8 @@ def merge_labels(new: list[dict], path: Path | None = None) -> int:
     path = path or REVIEW_FILE
     stored: dict[str, dict] = {}
     if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                stored[rec["id"]] = rec
+        for _, rec in iter_jsonl(path):
+            stored[rec["id"]] = rec
     for rec in new:
         old = stored.get(rec["id"])
         if old:

@@ -29,6 +29,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 
 from . import attributes
+from .jsonl import iter_jsonl
 from .settings import DEFAULT_MODEL
 
 MODEL_FILE = "model.joblib"
@@ -273,23 +274,12 @@ class InputError(ValueError):
 def read_records(path: str | Path) -> list[dict]:
     """Parse classify input JSONL; raise :class:`InputError` naming the file and line."""
     records = []
-    with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError(f"{path}, line {n}: not UTF-8 text; save the file as UTF-8") from None
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}, line {n}: not valid JSON ({exc.msg}, column {exc.colno})") from None
-            if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
-                raise InputError(f'{path}, line {n}: expected an object with "id" and a string "text"')
-            if "context" in record and not isinstance(record["context"], (str, type(None))):
-                raise InputError(f'{path}, line {n}: "context" must be a string')
-            records.append(record)
+    for n, record in iter_jsonl(path, InputError):
+        if "id" not in record or not isinstance(record.get("text"), str):
+            raise InputError(f'{path}, line {n}: expected an object with "id" and a string "text"')
+        if "context" in record and not isinstance(record["context"], (str, type(None))):
+            raise InputError(f'{path}, line {n}: "context" must be a string')
+        records.append(record)
     return records
 
 

@@ -74,9 +74,9 @@ def test_labels_corpus_is_valid_and_covers_gni_and_ungp():
     assert (labels["labels"].map(len) == 0).sum() >= 20  # negatives
 
 
-def test_load_labels_names_file_and_record(tmp_path):
-    (tmp_path / "x.jsonl").write_text('{"id": "1", "text": "t", "labels": []}\n{"id": "2", "text": "t"}\n')
-    with pytest.raises(datasets.DatasetError, match=r"x.jsonl, record 2: missing field\(s\) labels"):
+def test_load_labels_names_file_and_line(tmp_path):
+    (tmp_path / "x.jsonl").write_text('{"id": "1", "text": "t", "labels": []}\n\n{"id": "2", "text": "t"}\n')
+    with pytest.raises(datasets.DatasetError, match=r"x.jsonl, line 3: missing field\(s\) labels"):
         datasets.load_labels(tmp_path)
 
 
