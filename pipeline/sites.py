@@ -24,6 +24,7 @@ import errno
 import logging
 import mimetypes
 import posixpath
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -170,12 +171,22 @@ def serve_sites(root: str | Path, ports: Mapping[str, int] | None = None) -> Ite
             server.server_close()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A crawler that stops reading (size cap, timeout, kill) resets the connection: that is
+        # the client's choice, not a server fault worth a traceback on the demo's console.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def _bind(handler, port: int) -> ThreadingHTTPServer:
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = _Server(("127.0.0.1", port), handler)
     except OSError as exc:
         if port and exc.errno == errno.EADDRINUSE:
             return _bind(handler, 0)
         raise
-    server.daemon_threads = True
     return server
