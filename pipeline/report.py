@@ -46,15 +46,13 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
     # the same columns whether or not there is a run to compare with: scripts read this file
     changes = compare_runs(ws, before, ws, run_id) if before else pd.DataFrame(columns=CHANGE_COLUMNS)
     documents = ws.frame(
-        """WITH latest AS (
-               SELECT v.doc_id, v.sha256, v.retrieved_at FROM versions v
-               JOIN (SELECT doc_id, MAX(version) AS version FROM versions GROUP BY doc_id) m
-               ON m.doc_id = v.doc_id AND m.version = v.version)
-           SELECT c.name AS company, d.url, d.kind, COALESCE(e.title, '') AS title, l.retrieved_at, l.sha256,
-                  (SELECT COUNT(*) FROM passages p WHERE p.sha256 = l.sha256) AS n_passages,
+        """SELECT c.name AS company, d.url, d.kind, COALESCE(e.title, '') AS title, v.retrieved_at, v.sha256,
+                  (SELECT COUNT(*) FROM passages p WHERE p.sha256 = v.sha256) AS n_passages,
                   COALESCE(e.flags, '') AS flags
-           FROM latest l JOIN documents d USING (doc_id) JOIN companies c USING (company_id)
-           LEFT JOIN extractions e ON e.sha256 = l.sha256 ORDER BY c.name, d.url""")
+           FROM documents d JOIN companies c USING (company_id)
+           JOIN versions v ON v.doc_id = d.doc_id
+                AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
+           LEFT JOIN extractions e ON e.sha256 = v.sha256 ORDER BY c.name, d.url""")
     run = ws.query("SELECT started_at, finished_at, stats FROM runs WHERE run_id=?", (run_id,))
     stats = json.loads(run[0]["stats"] or "{}") if run else {}
     meta = {
