@@ -14,9 +14,10 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -65,47 +66,60 @@ def company_anchor(company: str) -> str:
 def render_briefing(report: Report, company: str | None = None) -> str:
     """The briefing as one HTML string: all companies, or only ``company`` compared with
     anonymous peer figures (median and best) when a name is given."""
-    tables = report.tables
-    companies = _companies(tables)
-    if company is not None and company not in companies:
-        shown = ", ".join(map(repr, companies[:10])) + (" ..." if len(companies) > 10 else "")
-        raise ValueError(f"company {company!r} is not in the report; known companies: {shown}")
-    view = _View(report)
-    if company is None:
-        title = "Human-rights disclosure coverage"
-        toc = _toc(view, companies)
-        body = [
-            _overview(view),
-            _changes_overview(view),
-            *(_framework_section(view, fw) for fw in report.framework_ids),
-            '<section id="companies"><h2>Companies</h2></section>',
-            *(_company_section(view, name) for name in companies),
-        ]
-    else:
-        title = f"Human-rights disclosure coverage: {company}"
-        toc = ""
-        body = [_peer_position(view, company), _company_section(view, company, heading_level=2)]
-    body.append(_method())
-    return _PAGE.substitute(
-        title=_esc(title), css=_CSS, header=_header(title, report.meta), toc=toc,
-        body="\n".join(b for b in body if b),
-    )
+    return "".join(_briefing_parts(report, company))
 
 
 def write_briefing(report: Report, path: str | os.PathLike[str]) -> Path:
-    """Write the full briefing to ``path`` atomically and return the path."""
-    return _write(render_briefing(report), Path(path))
+    """Write the full briefing to ``path`` atomically and return the path.
+
+    The page is written section by section, so only one company's quotes are in memory at once.
+    """
+    return _write(_briefing_parts(report), Path(path))
 
 
 def write_company_briefing(report: Report, company: str, path: str | os.PathLike[str]) -> Path:
     """Write a one-company briefing (peers shown only as median and best) to ``path``."""
-    return _write(render_briefing(report, company=company), Path(path))
+    return _write(_briefing_parts(report, company=company), Path(path))
 
 
-def _write(text: str, path: Path) -> Path:
+def _briefing_parts(report: Report, company: str | None = None) -> Iterator[str]:
+    """The briefing page in pieces that concatenate to the whole HTML text (checked eagerly)."""
+    view = _View(report)
+    companies = view.companies
+    if company is not None and company not in companies:
+        shown = ", ".join(map(repr, companies[:10])) + (" ..." if len(companies) > 10 else "")
+        raise ValueError(f"company {company!r} is not in the report; known companies: {shown}")
+    if company is None:
+        title = "Human-rights disclosure coverage"
+        toc = _toc(view, companies)
+        body = itertools.chain(
+            [_overview(view), _changes_overview(view)],
+            (_framework_section(view, fw) for fw in report.framework_ids),
+            ['<section id="companies"><h2>Companies</h2></section>'],
+            (_company_section(view, name) for name in companies),
+        )
+    else:
+        title = f"Human-rights disclosure coverage: {company}"
+        toc = ""
+        body = [_peer_position(view, company), _company_section(view, company, heading_level=2)]
+    return _page(title, _header(title, report.meta), toc, body)
+
+
+def _page(title: str, header: str, toc: str, body: Iterable[str]) -> Iterator[str]:
+    top, bottom = _PAGE.template.split("$body")
+    yield Template(top).substitute(title=_esc(title), css=_CSS, header=header, toc=toc)
+    sep = ""
+    for part in itertools.chain(body, [_method()]):
+        if part:
+            yield sep + part
+            sep = "\n"
+    yield bottom
+
+
+def _write(parts: Iterable[str], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.writelines(parts)
     return path
 
 
@@ -118,7 +132,7 @@ class _View:
     def __init__(self, report: Report):
         self.report = report
         tables = report.tables
-        self.coverage = tables["coverage"]
+        self.coverage = report.coverage_summary  # the quotes are read per company section
         self.changes = tables["changes"]
         self.documents = tables["documents"]
         frameworks = tables["frameworks"].drop_duplicates(["company", "framework"])
@@ -130,6 +144,8 @@ class _View:
         self.verdict_counts = counts.unstack("verdict", fill_value=0).reindex(
             columns=list(_VERDICT_LABELS), fill_value=0
         )
+        names = set(self.coverage["company"]) | set(tables["frameworks"]["company"])
+        self.companies = sorted(names, key=str.casefold)
 
     def grid(self, framework: str) -> pd.DataFrame:
         """Companies x criteria scores of one framework, criteria in taxonomy order."""
@@ -259,7 +275,7 @@ def _framework_section(view: _View, framework: str) -> str:
 
 def _company_section(view: _View, company: str, heading_level: int = 3) -> str:
     h, hh = f"h{heading_level}", f"h{heading_level + 1}"
-    cov = view.coverage[view.coverage["company"] == company]
+    cov = view.report.company_coverage(company)
     sector = view.sectors.get(company, "")
     parts = [
         f'<section class="company" id="{company_anchor(company)}">',
@@ -540,11 +556,6 @@ def _png(fig: Figure) -> bytes:
 
 
 # ---------------------------------------------------------------- small helpers
-
-
-def _companies(tables: Mapping[str, pd.DataFrame]) -> list[str]:
-    names = set(tables["coverage"]["company"]) | set(tables["frameworks"]["company"])
-    return sorted(names, key=str.casefold)
 
 
 def _counts(view: _View, company: str, framework: str) -> dict[str, int]:

@@ -2,9 +2,12 @@
 
 A :class:`Report` holds plain DataFrames built from the store. Each output format has one
 exporter class behind the :class:`Exporter` interface (as in ``scrapy.exporters``), and
-:func:`write_exports` runs the requested ones. Every file is written to a temporary name in
-the output folder and renamed into place, so an interrupted run never leaves a half-written
-file under a final name.
+:func:`write_exports` runs the requested ones. The two big tables (coverage with its evidence
+JSON, and one row per evidence quote) reach the exporters as chunks of a few companies each
+(:meth:`Report.iter_table`), so memory does not grow with the number of quotes: CSV is
+appended chunk by chunk, Parquet gets one row group per chunk and the workbook is written in
+openpyxl's write-only mode. Every file is written to a temporary name in the output folder and
+renamed into place, so an interrupted run never leaves a half-written file under a final name.
 
 Example
 -------
@@ -14,12 +17,13 @@ Example
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,15 +33,19 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 __all__ = [
+    "CHUNK_COMPANIES",
     "COVERAGE_COLUMNS",
     "FRAMEWORK_ORDER",
     "TABLE_SCHEMAS",
@@ -66,6 +74,9 @@ FRAMEWORK_ORDER = ("rdr", "rdr.G", "rdr.F", "rdr.P", "gni", "ungp", "msa")
 VERDICTS = ("full", "partial", "none")
 # Heat colours for scores 0 / 50 / 100 (none / partial / full), shared with the briefing.
 SCORE_COLOURS = ("E8A49C", "F6D68E", "74C195")
+
+# Companies per chunk when the coverage and evidence tables are streamed into their files.
+CHUNK_COMPANIES = 50
 
 # Column -> dtype for every exported table, in output order. "str" columns never hold missing
 # values (they become ""), so CSV and Parquet read back the same frame.
@@ -111,6 +122,11 @@ class Report:
     (may be empty) compares with the previous run; ``documents`` lists the sources; ``meta``
     describes the run; ``criteria`` is the taxonomy (criterion, framework, title, category,
     family) and fixes the order of criteria.
+
+    ``evidence_source``, if given, returns the ``evidence_json`` of some coverage rows (a
+    DataFrame with their ``company_id`` and ``criterion``) in their order. A report built from a
+    workspace uses it so that ``coverage`` holds only the best quote per row and every other
+    quote is read company by company while the files are written.
     """
 
     coverage: pd.DataFrame
@@ -119,6 +135,7 @@ class Report:
     documents: pd.DataFrame = field(default_factory=pd.DataFrame)
     meta: Mapping[str, Any] = field(default_factory=dict)
     criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evidence_source: Callable[[pd.DataFrame], Iterable[Any]] | None = None
 
     def __post_init__(self) -> None:
         for name in ("coverage", "frameworks", "changes", "documents"):
@@ -128,6 +145,8 @@ class Report:
             if name in ("changes", "documents") and frame.empty and not len(frame.columns):
                 continue
             required = [c for c in TABLE_SCHEMAS[name] if c not in _OPTIONAL_INPUT.get(name, ())]
+            if name == "coverage" and self.evidence_source is not None:
+                required.append("company_id")  # the key evidence_source looks rows up by
             missing = [c for c in required if c not in frame.columns]
             if missing:
                 raise ValueError(
@@ -142,35 +161,118 @@ class Report:
             )
 
     @cached_property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The five exported tables with the columns and dtypes of :data:`TABLE_SCHEMAS`."""
-        coverage = _conform(self.coverage, "coverage")
-        coverage = coverage.iloc[_coverage_order(coverage, self.criteria)].reset_index(drop=True)
-        return {
-            "coverage": coverage,
-            "evidence": evidence_table(coverage),
-            "frameworks": _conform(self.frameworks, "frameworks"),
-            "changes": _conform(self.changes, "changes"),
-            "documents": _conform(self.documents, "documents"),
-        }
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        """The five exported tables with the columns and dtypes of :data:`TABLE_SCHEMAS`.
+
+        Each table is built when first read; the exporters stream the big ones with
+        :meth:`iter_table` instead.
+        """
+        return _LazyTables({
+            "coverage": lambda: self._with_evidence(self._coverage),
+            "evidence": lambda: evidence_table(self.tables["coverage"]),
+            "frameworks": lambda: _conform(self.frameworks, "frameworks"),
+            "changes": lambda: _conform(self.changes, "changes"),
+            "documents": lambda: _conform(self.documents, "documents"),
+        })
+
+    @cached_property
+    def coverage_summary(self) -> pd.DataFrame:
+        """The coverage table without ``evidence_json`` (the best quote, url and page stay)."""
+        return self._coverage.drop(columns="evidence_json")
+
+    def iter_table(self, name: str, companies: int = CHUNK_COMPANIES) -> Iterator[pd.DataFrame]:
+        """Table ``name`` in consecutive chunks that concatenate to ``tables[name]``.
+
+        Coverage and evidence come ``companies`` companies at a time (at least one chunk, maybe
+        empty); the small tables come whole.
+        """
+        if name == "coverage":
+            yield from self.coverage_chunks(companies)
+        elif name == "evidence":
+            yield from map(evidence_table, self.coverage_chunks(companies))
+        else:
+            yield self.tables[name]
+
+    def coverage_chunks(self, companies: int = CHUNK_COMPANIES) -> Iterator[pd.DataFrame]:
+        """Coverage rows with their ``evidence_json``, ``companies`` companies per chunk."""
+        if companies < 1:
+            raise ValueError(f"companies per chunk must be at least 1, got {companies}")
+        coverage = self._coverage
+        for rows in _company_blocks(coverage["company"], companies):
+            yield self._with_evidence(coverage.iloc[rows].reset_index(drop=True))
+
+    def company_coverage(self, company: str) -> pd.DataFrame:
+        """The coverage rows of one company (in table order) with their ``evidence_json``."""
+        rows = self._company_rows.get(company, [])
+        return self._with_evidence(self._coverage.take(rows).reset_index(drop=True))
 
     @cached_property
     def framework_ids(self) -> list[str]:
         """Frameworks with criteria (rdr, gni, ungp, msa, then any other), in display order."""
-        found = set(self.tables["coverage"]["framework"])
+        found = set(self._coverage["framework"])
         if not self.criteria.empty and "framework" in self.criteria:
             found |= set(self.criteria["framework"].dropna().astype(str))
         return order_frameworks(found)
 
     def criteria_of(self, framework: str) -> pd.DataFrame:
         """Criterion id and title of one framework, in taxonomy order then by id."""
-        cov = self.tables["coverage"]
+        cov = self._coverage
         cov = cov.loc[cov["framework"] == framework, ["criterion", "title"]].drop_duplicates("criterion")
         if not self.criteria.empty and {"criterion", "framework"} <= set(self.criteria.columns):
             tax = self.criteria.loc[self.criteria["framework"].astype(str) == framework]
             tax = tax.reindex(columns=["criterion", "title"]).fillna("").astype(str)
             cov = pd.concat([tax, cov[~cov["criterion"].isin(tax["criterion"])]])
         return cov.drop_duplicates("criterion").reset_index(drop=True)
+
+    @cached_property
+    def _coverage(self) -> pd.DataFrame:
+        """Coverage conformed and in output order; ``evidence_json`` is empty with a source."""
+        coverage = _conform(self.coverage, "coverage")
+        return coverage.iloc[_coverage_order(coverage, self.criteria)].reset_index(drop=True)
+
+    @cached_property
+    def _company_rows(self) -> dict[str, np.ndarray]:
+        return self._coverage.groupby("company", sort=False).indices
+
+    def _with_evidence(self, rows: pd.DataFrame) -> pd.DataFrame:
+        if self.evidence_source is None or rows.empty:
+            return rows
+        found = pd.Series(list(self.evidence_source(rows)), index=rows.index, dtype=object)
+        if len(found) != len(rows):
+            raise ValueError(f"evidence_source gave {len(found)} evidence lists for {len(rows)} coverage rows")
+        return rows.assign(evidence_json=_coerce(found, "str"))
+
+
+class _LazyTables(Mapping[str, pd.DataFrame]):
+    """A read-only mapping that builds each value on first access and keeps it."""
+
+    def __init__(self, builders: Mapping[str, Callable[[], pd.DataFrame]]):
+        self._builders = dict(builders)
+        self._built: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._built:
+            self._built[name] = self._builders[name]()
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+
+def _company_blocks(companies: pd.Series, size: int) -> list[slice]:
+    """Row slices of ``size`` companies each over rows sorted by case-folded company name.
+
+    Names equal up to case sort together, so they stay in one block. No rows give one empty slice.
+    """
+    keys = companies.str.casefold()
+    starts = np.flatnonzero(keys.ne(keys.shift()).to_numpy())
+    bounds = [*starts[::size].tolist(), len(companies)]
+    if len(bounds) == 1:
+        return [slice(0, 0)]
+    return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def evidence_table(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -263,9 +365,15 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 class Exporter(ABC):
-    """Writes a :class:`Report` in one format into a folder and returns the files written."""
+    """Writes a :class:`Report` in one format into a folder and returns the files written.
+
+    ``chunk_companies`` is how many companies' rows of the big tables are in memory at once.
+    """
 
     format: ClassVar[str]
+
+    def __init__(self, chunk_companies: int = CHUNK_COMPANIES):
+        self.chunk_companies = chunk_companies
 
     @abstractmethod
     def export(self, report: Report, out_dir: Path) -> list[Path]:
@@ -273,20 +381,20 @@ class Exporter(ABC):
 
 
 class TableExporter(Exporter):
-    """One file per table of the report, named ``<table>.<format>``."""
+    """One file per table of the report, named ``<table>.<format>``, written chunk by chunk."""
 
     def export(self, report: Report, out_dir: Path) -> list[Path]:
         paths = []
-        for name, frame in report.tables.items():
+        for name in TABLE_SCHEMAS:
             path = out_dir / f"{name}.{self.format}"
             with atomic_path(path) as tmp:
-                self.write(frame, tmp)
+                self.write(report.iter_table(name, self.chunk_companies), tmp)
             paths.append(path)
         return paths
 
     @abstractmethod
-    def write(self, frame: pd.DataFrame, path: Path) -> None:
-        """Write one table to ``path``."""
+    def write(self, chunks: Iterable[pd.DataFrame], path: Path) -> None:
+        """Write one table, given as consecutive chunks (at least one), to ``path``."""
 
 
 class CsvExporter(TableExporter):
@@ -294,17 +402,28 @@ class CsvExporter(TableExporter):
 
     format = "csv"
 
-    def write(self, frame: pd.DataFrame, path: Path) -> None:
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    def write(self, chunks: Iterable[pd.DataFrame], path: Path) -> None:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            for i, chunk in enumerate(chunks):
+                chunk.to_csv(fh, index=False, header=i == 0, lineterminator="\n")
 
 
 class ParquetExporter(TableExporter):
-    """One Parquet file per table (pyarrow), keeping the nullable dtypes."""
+    """One Parquet file per table (pyarrow, one row group per chunk), keeping the nullable dtypes."""
 
     format = "parquet"
 
-    def write(self, frame: pd.DataFrame, path: Path) -> None:
-        frame.to_parquet(path, index=False, engine="pyarrow")
+    def write(self, chunks: Iterable[pd.DataFrame], path: Path) -> None:
+        writer = None
+        try:
+            for chunk in chunks:
+                if writer is None:  # the first chunk's schema, which has the pandas dtypes too
+                    schema = pa.Schema.from_pandas(chunk, preserve_index=False)
+                    writer = pq.ParquetWriter(path, schema)
+                writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
+        finally:
+            if writer is not None:
+                writer.close()
 
 
 class XlsxExporter(Exporter):
@@ -314,7 +433,7 @@ class XlsxExporter(Exporter):
 
     def export(self, report: Report, out_dir: Path) -> list[Path]:
         path = out_dir / "coverage.xlsx"
-        workbook = build_workbook(report)
+        workbook = build_workbook(report, self.chunk_companies)
         with atomic_path(path) as tmp:
             workbook.save(tmp)
         return [path]
@@ -340,10 +459,13 @@ def write_exports(
     report: Report,
     out_dir: str | os.PathLike[str],
     formats: Iterable[str] = ("csv", "xlsx", "parquet", "html"),
+    *,
+    chunk_companies: int = CHUNK_COMPANIES,
 ) -> dict[str, list[Path]]:
     """Write ``report`` in each of ``formats`` into ``out_dir``; return the paths per format.
 
-    Raises ``ValueError`` naming any unknown format and the allowed ones before writing anything.
+    The coverage and evidence tables are streamed ``chunk_companies`` companies at a time; the
+    files do not depend on it. Raises ``ValueError`` naming any unknown format and the allowed ones before writing anything.
     """
     wanted = [formats] if isinstance(formats, str) else list(formats)
     unknown = [f for f in wanted if f not in EXPORTERS]
@@ -356,7 +478,7 @@ def write_exports(
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".*.part"):  # temporary files of an export that was killed
         stale.unlink(missing_ok=True)
-    return {fmt: EXPORTERS[fmt]().export(report, out) for fmt in dict.fromkeys(wanted)}
+    return {fmt: EXPORTERS[fmt](chunk_companies).export(report, out) for fmt in dict.fromkeys(wanted)}
 
 
 def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -394,43 +516,57 @@ _EVIDENCE_SHEET_COLUMNS = (
 _WIDTHS = {"quote": 90, "title": 50, "url": 50, "changed_documents": 50, "sha256": 20}
 
 
-def build_workbook(report: Report) -> Workbook:
+def build_workbook(report: Report, chunk_companies: int = CHUNK_COMPANIES) -> Workbook:
     """The ``coverage.xlsx`` workbook: summary, one score grid per framework, evidence,
-    changes and documents sheets. Crawled text is always stored as text, never as a formula."""
-    tables = report.tables
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _summary_sheet(workbook.create_sheet("summary"), tables)
-    for framework in report.framework_ids:
-        _framework_sheet(workbook.create_sheet(_sheet_title(framework)), report, framework)
-    _table_sheet(workbook.create_sheet("evidence"), tables["evidence"][list(_EVIDENCE_SHEET_COLUMNS)])
-    _table_sheet(workbook.create_sheet("changes"), tables["changes"])
-    _table_sheet(workbook.create_sheet("documents"), tables["documents"])
+    changes and documents sheets. Crawled text is always stored as text, never as a formula.
+
+    The workbook is in openpyxl's write-only mode (rows already sit in temporary files): save it
+    once. The evidence is read ``chunk_companies`` companies at a time.
+    """
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet("summary")
+    grids = {fw: workbook.create_sheet(_sheet_title(fw)) for fw in report.framework_ids}
+    evidence, changes, documents = (workbook.create_sheet(n) for n in ("evidence", "changes", "documents"))
+    _summary_sheet(summary, report)
+    # One pass over the evidence fills the evidence sheet and keeps the short comments of the
+    # score grids, whose rows are in score order rather than in table order.
+    comments: dict[tuple[str, str], str] = {}
+
+    def evidence_chunks() -> Iterator[pd.DataFrame]:
+        for chunk in report.coverage_chunks(chunk_companies):
+            comments.update(
+                ((row["company"], row["criterion"]), _evidence_comment(row)) for row in chunk.to_dict("records")
+            )
+            yield evidence_table(chunk)[list(_EVIDENCE_SHEET_COLUMNS)]
+
+    _table_sheet(evidence, evidence_chunks(), _EVIDENCE_SHEET_COLUMNS)
+    for framework, sheet in grids.items():
+        _framework_sheet(sheet, report, framework, comments)
+    _table_sheet(changes, [report.tables["changes"]], report.tables["changes"].columns)
+    _table_sheet(documents, [report.tables["documents"]], report.tables["documents"].columns)
     return workbook
 
 
-def _summary_sheet(ws: Worksheet, tables: dict[str, pd.DataFrame]) -> None:
-    scores = tables["frameworks"].pivot_table(
+def _summary_sheet(ws: WriteOnlyWorksheet, report: Report) -> None:
+    scores = report.tables["frameworks"].pivot_table(
         index="company", columns="framework", values="score", aggfunc="first", sort=False
     )
     columns = order_frameworks(scores.columns)
-    sectors = tables["coverage"].drop_duplicates("company").set_index("company")["sector"]
+    sectors = report.coverage_summary.drop_duplicates("company").set_index("company")["sector"]
     companies = sorted(set(scores.index) | set(sectors.index), key=str.casefold)
-    _header(ws, ["company", "sector", *columns])
-    for r, company in enumerate(companies, start=2):
-        _write(ws.cell(r, 1), company)
-        _write(ws.cell(r, 2), sectors.get(company, ""))
-        for c, framework in enumerate(columns, start=3):
-            value = scores.at[company, framework] if company in scores.index else np.nan
-            _write(ws.cell(r, c), value)
-    _score_scale(ws, 3, len(columns) + 2, 2, len(companies) + 1)
     ws.freeze_panes = "B2"
     _widths(ws, {1: 28, 2: 18, **{c: 10 for c in range(3, len(columns) + 3)}})
+    ws.append(_header(ws, ["company", "sector", *columns]))
+    for company in companies:
+        values = [scores.at[company, fw] if company in scores.index else np.nan for fw in columns]
+        ws.append([_value(ws, v) for v in (company, sectors.get(company, ""), *values)])
+    _score_scale(ws, 3, len(columns) + 2, 2, len(companies) + 1)
 
 
-def _framework_sheet(ws: Worksheet, report: Report, framework: str) -> None:
+def _framework_sheet(ws: WriteOnlyWorksheet, report: Report, framework: str,
+                     comments: Mapping[tuple[str, str], str]) -> None:
     """Companies (best first) x criteria grid of scores; each score cell comments its best quote."""
-    coverage = report.tables["coverage"]
+    coverage = report.coverage_summary
     coverage = coverage[coverage["framework"] == framework]
     criteria = report.criteria_of(framework)
     fw_scores = report.tables["frameworks"]
@@ -440,97 +576,132 @@ def _framework_sheet(ws: Worksheet, report: Report, framework: str) -> None:
         set(coverage["company"]) | set(fw_scores.index),
         key=lambda c: (-_or(fw_scores.get(c), -1.0), c.casefold()),
     )
-    cells = {(r["company"], r["criterion"]): r for r in coverage.to_dict("records")}
+    scores = {(r.company, r.criterion): r.score for r in coverage[["company", "criterion", "score"]].itertuples()}
 
-    _header(ws, ["company", f"{framework} score", *criteria["criterion"]])
-    for c, text in enumerate(["criterion →", "framework score", *criteria["title"]], start=1):
-        cell = ws.cell(2, c)
-        _write(cell, text)
+    last_col = len(criteria) + 2
+    ws.freeze_panes = "C3"
+    _widths(ws, {1: 28, 2: 12, **{c: 11 for c in range(3, last_col + 1)}})
+    ws.row_dimensions[2].height = 64
+    ws.append(_header(ws, ["company", f"{framework} score", *criteria["criterion"]]))
+    subheader = []
+    for text in ["criterion →", "framework score", *criteria["title"]]:
+        cell = _cell(ws, text)
         cell.fill = _SUBHEADER_FILL
         cell.font = Font(italic=True, size=9)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[2].height = 64
-    for r, company in enumerate(companies, start=3):
-        _write(ws.cell(r, 1), company)
-        _write(ws.cell(r, 2), fw_scores.get(company, np.nan))
-        for c, criterion in enumerate(criteria["criterion"], start=3):
-            row = cells.get((company, criterion))
-            if row is None:
+        subheader.append(cell)
+    ws.append(subheader)
+    for company in companies:
+        row = [_value(ws, company), _value(ws, fw_scores.get(company, np.nan))]
+        for criterion in criteria["criterion"]:
+            if (company, criterion) not in scores:
+                row.append(None)
                 continue
-            cell = ws.cell(r, c)
-            _write(cell, row["score"])
-            cell.comment = _evidence_comment(row)
-    last_col = len(criteria) + 2
+            cell = _cell(ws, scores[company, criterion])
+            cell.comment = Comment(comments[company, criterion], "hrdc")
+            cell.comment.width, cell.comment.height = 420, 220
+            row.append(cell)
+        ws.append(row)
     _score_scale(ws, 2, last_col, 3, len(companies) + 2)
-    ws.freeze_panes = "C3"
-    _widths(ws, {1: 28, 2: 12, **{c: 11 for c in range(3, last_col + 1)}})
 
 
-def _evidence_comment(row: Mapping[str, Any]) -> Comment:
+def _evidence_comment(row: Mapping[str, Any]) -> str:
     lines = [f"{row['verdict']} ({row['n_passages']} passages)"]
     for ev in parse_evidence(row)[:2]:
         quote = str(ev.get("quote", ""))
         lines.append(f"“{quote[:300]}{'…' if len(quote) > 300 else ''}”")
         page = ev.get("page")
         lines.append(f"{ev.get('url', '')}{'' if _is_missing(page) else f' p. {page}'}")
-    comment = Comment(_clean("\n".join(lines)), "hrdc")
-    comment.width, comment.height = 420, 220
-    return comment
+    return _clean("\n".join(lines))
 
 
-def _table_sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
-    """A plain table: styled header, autofilter, frozen header row, http(s) urls as links."""
-    _header(ws, list(frame.columns))
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for r, record in enumerate(frame.itertuples(index=False), start=2):
-        for c, (column, value) in enumerate(zip(frame.columns, record), start=1):
-            cell = ws.cell(r, c)
-            _write(cell, value)
-            if column in ("quote", "title"):
-                cell.alignment = wrap
-            elif column == "url" and (link := safe_http_url(value)):
-                cell.hyperlink = link
-                cell.style = "Hyperlink"
+def _table_sheet(ws: WriteOnlyWorksheet, chunks: Iterable[pd.DataFrame], columns: Iterable[str]) -> None:
+    """A plain table: styled header, autofilter, frozen header row, http(s) urls as links.
+
+    Column widths come from the first 200 rows, so those are read before anything is written
+    (a write-only sheet needs its widths before its first row).
+    """
+    columns = list(columns)
+    chunks = iter(chunks)
+    head: list[pd.DataFrame] = []
+    for chunk in chunks:
+        head.append(chunk)
+        if sum(map(len, head)) >= 200:
+            break
+    first = pd.concat(head).head(200) if head else pd.DataFrame(columns=columns)
     ws.freeze_panes = "B2"
-    if len(frame.columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(len(frame), 1) + 1}"
     _widths(ws, {
-        c: _WIDTHS.get(col, min(40, max(10, len(col) + 2, *(len(str(v)) + 2 for v in frame[col].head(200)))))
-        for c, col in enumerate(frame.columns, start=1)
+        c: _WIDTHS.get(col, min(40, max(10, len(col) + 2, *(len(str(v)) + 2 for v in first[col]))))
+        for c, col in enumerate(columns, start=1)
     })
+    ws.append(_header(ws, columns))
+    wrap = Alignment(wrap_text=True, vertical="top")
+    n_rows = 0
+    for chunk in itertools.chain(head, chunks):
+        for record in chunk.itertuples(index=False):
+            row = []
+            for column, value in zip(columns, record):
+                if column in ("quote", "title"):
+                    cell = _cell(ws, value)
+                    cell.alignment = wrap
+                elif column == "url" and (link := safe_http_url(value)):
+                    cell = _cell(ws, value)
+                    cell.hyperlink = link
+                    cell.style = "Hyperlink"
+                else:
+                    cell = _value(ws, value)
+                row.append(cell)
+            ws.append(row)
+        n_rows += len(chunk)
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(n_rows, 1) + 1}"
 
 
-def _write(cell: Cell, value: Any) -> None:
-    """Set a cell so that text can never become a formula (crawled text is untrusted)."""
+def _value(ws: WriteOnlyWorksheet, value: Any) -> Any:
+    """A value to append to ``ws`` that can never become a formula (crawled text is untrusted).
+
+    Plain numbers and text are appended as they are; text that openpyxl would read as a formula
+    or an error code gets a cell of its own, typed as text.
+    """
     if _is_missing(value):
-        cell.value = None
-    elif isinstance(value, (bool, np.bool_)):
-        cell.value = bool(value)
-    elif isinstance(value, (int, np.integer)):
-        cell.value = int(value)
-    elif isinstance(value, (float, np.floating)):
-        cell.value = float(value)
-    else:
-        text = _clean(str(value))
-        cell.value = text
-        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    text = _clean(str(value))
+    if text.startswith(_FORMULA_PREFIXES) or text in ERROR_CODES:
+        cell = WriteOnlyCell(ws, text)
+        cell.data_type = "s"
         if text.startswith(_FORMULA_PREFIXES):
             cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+        return cell
+    return text
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any) -> Cell:
+    """A cell of ``ws`` (to be styled) holding ``value`` as :func:`_value` would."""
+    value = _value(ws, value)
+    return value if isinstance(value, Cell) else WriteOnlyCell(ws, value)
 
 
 def _clean(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)[:_EXCEL_MAX_CHARS]
 
 
-def _header(ws: Worksheet, names: list[str]) -> None:
-    for c, name in enumerate(names, start=1):
-        cell = ws.cell(1, c)
-        _write(cell, name)
+def _header(ws: WriteOnlyWorksheet, names: list[str]) -> list[Cell]:
+    cells = []
+    for name in names:
+        cell = _cell(ws, name)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         cell.alignment = Alignment(vertical="center")
+        cells.append(cell)
+    return cells
 
 
-def _score_scale(ws: Worksheet, first_col: int, last_col: int, first_row: int, last_row: int) -> None:
+def _score_scale(ws: WriteOnlyWorksheet, first_col: int, last_col: int, first_row: int, last_row: int) -> None:
     if last_col < first_col or last_row < first_row:
         return
     ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
@@ -542,7 +713,7 @@ def _score_scale(ws: Worksheet, first_col: int, last_col: int, first_row: int, l
     ))
 
 
-def _widths(ws: Worksheet, widths: Mapping[int, float]) -> None:
+def _widths(ws: WriteOnlyWorksheet, widths: Mapping[int, float]) -> None:
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
 

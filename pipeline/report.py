@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pandas as pd
 
 from .compare import CHANGE_COLUMNS, compare_runs, previous_run, score_runs
 from .export import Report, write_exports
 from .store import StoreError, Workspace
+
+
+_MAX_IDS = 500  # company ids per query, well under SQLite's limit on bound parameters
 
 
 def _criteria_frame() -> pd.DataFrame:
@@ -28,17 +31,17 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
         raise StoreError(f"workspace {ws.path} has no scores yet; run `hrdc score --workspace {ws.path}`")
     run_id = run_id or runs[-1]
     criteria = _criteria_frame()
+    # Only the best quote is read here; the evidence lists are streamed per company on export.
     scores = ws.frame(
         """SELECT c.name AS company, s.company_id, c.sector, s.framework, s.criterion, s.verdict, s.score,
-                  s.n_passages, s.evidence AS evidence_json
+                  s.n_passages, COALESCE(json_extract(s.evidence, '$[0].quote'), '') AS evidence,
+                  COALESCE(json_extract(s.evidence, '$[0].url'), '') AS url,
+                  json_extract(s.evidence, '$[0].page') AS page
            FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?""", (run_id,))
     scores = scores.merge(criteria.drop(columns="framework"), on="criterion", how="left")
-    best = scores["evidence_json"].map(lambda e: (json.loads(e) or [{}])[0])
-    scores["evidence"] = best.map(lambda e: e.get("quote", ""))
-    scores["url"] = best.map(lambda e: e.get("url", ""))
-    scores["page"] = best.map(lambda e: e.get("page")).astype("Int64")
+    scores["page"] = scores["page"].astype("Int64")
     coverage = scores[["company", "framework", "criterion", "title", "verdict", "score", "n_passages",
-                       "evidence", "url", "page", "company_id", "sector", "category", "family", "evidence_json"]]
+                       "evidence", "url", "page", "company_id", "sector", "category", "family"]]
     frameworks = ws.frame(
         """SELECT c.name AS company, f.framework, f.score FROM framework_scores f
            JOIN companies c USING (company_id) WHERE f.run_id = ? ORDER BY c.name, f.framework""", (run_id,))
@@ -63,7 +66,23 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
         "criteria": int(scores["criterion"].nunique()), "workspace": str(ws.path),
     }
     return Report(coverage=coverage, frameworks=frameworks, changes=changes, documents=documents,
-                  meta=meta, criteria=criteria)
+                  meta=meta, criteria=criteria, evidence_source=_evidence_source(ws, run_id))
+
+
+def _evidence_source(ws: Workspace, run_id: int) -> Callable[[pd.DataFrame], pd.Series]:
+    """Reads the evidence JSON of some coverage rows of ``run_id`` from the store, in their order."""
+
+    def evidence_json(rows: pd.DataFrame) -> pd.Series:
+        ids = list(dict.fromkeys(rows["company_id"]))
+        found = pd.concat([
+            ws.frame(
+                f"""SELECT company_id, criterion, evidence AS evidence_json FROM scores
+                    WHERE run_id = ? AND company_id IN ({", ".join("?" * len(batch))})""", (run_id, *batch))
+            for batch in (ids[i:i + _MAX_IDS] for i in range(0, len(ids), _MAX_IDS))
+        ])
+        return rows[["company_id", "criterion"]].merge(found, on=["company_id", "criterion"], how="left")["evidence_json"]
+
+    return evidence_json
 
 
 def export_workspace(ws: Workspace, out: str | Path, formats: Sequence[str]) -> dict[str, list[Path]]:

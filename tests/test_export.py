@@ -3,6 +3,7 @@ import zipfile
 from dataclasses import replace
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -130,8 +131,16 @@ def _half_write_then_fail(self, path, *args, **kwargs):
     raise OSError("disk full")
 
 
+_write_row_group = pq.ParquetWriter.write_table
+
+
+def _write_a_row_group_then_fail(self, table, *args, **kwargs):
+    _write_row_group(self, table, *args, **kwargs)
+    raise OSError("disk full")
+
+
 def test_interrupted_write_leaves_no_partial_file(synthetic_report, tmp_path, monkeypatch):
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", _half_write_then_fail)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", _write_a_row_group_then_fail)
     with pytest.raises(OSError, match="disk full"):
         write_exports(synthetic_report, tmp_path, formats=["parquet"])
     assert list(tmp_path.iterdir()) == []
@@ -146,7 +155,7 @@ def test_interrupted_rewrite_keeps_the_previous_file(synthetic_report, tmp_path,
     write_exports(synthetic_report, tmp_path, formats=["parquet"])
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", _half_write_then_fail)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", _write_a_row_group_then_fail)
     with pytest.raises(OSError):
         write_exports(synthetic_report, tmp_path, formats=["parquet"])
 
