@@ -474,6 +474,8 @@ def write_exports(
             f"unknown export format(s) {', '.join(map(repr, unknown))}; "
             f"allowed: {', '.join(EXPORTERS)}"
         )
+    if chunk_companies < 1:
+        raise ValueError(f"chunk_companies must be at least 1, got {chunk_companies}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".*.part"):  # temporary files of an export that was killed
