@@ -465,7 +465,8 @@ def write_exports(
     """Write ``report`` in each of ``formats`` into ``out_dir``; return the paths per format.
 
     The coverage and evidence tables are streamed ``chunk_companies`` companies at a time; the
-    files do not depend on it. Raises ``ValueError`` naming any unknown format and the allowed ones before writing anything.
+    files do not depend on it. Raises ``ValueError`` naming any unknown format and the allowed
+    ones before writing anything.
     """
     wanted = [formats] if isinstance(formats, str) else list(formats)
     unknown = [f for f in wanted if f not in EXPORTERS]
@@ -578,7 +579,7 @@ def _framework_sheet(ws: WriteOnlyWorksheet, report: Report, framework: str,
         set(coverage["company"]) | set(fw_scores.index),
         key=lambda c: (-_or(fw_scores.get(c), -1.0), c.casefold()),
     )
-    scores = {(r.company, r.criterion): r.score for r in coverage[["company", "criterion", "score"]].itertuples()}
+    scores = {(c, k): v for c, k, v in zip(coverage["company"], coverage["criterion"], coverage["score"])}
 
     last_col = len(criteria) + 2
     ws.freeze_panes = "C3"

@@ -80,7 +80,8 @@ def _evidence_source(ws: Workspace, run_id: int) -> Callable[[pd.DataFrame], pd.
                     WHERE run_id = ? AND company_id IN ({", ".join("?" * len(batch))})""", (run_id, *batch))
             for batch in (ids[i:i + _MAX_IDS] for i in range(0, len(ids), _MAX_IDS))
         ])
-        return rows[["company_id", "criterion"]].merge(found, on=["company_id", "criterion"], how="left")["evidence_json"]
+        keys = rows[["company_id", "criterion"]]
+        return keys.merge(found, on=["company_id", "criterion"], how="left")["evidence_json"]
 
     return evidence_json
 

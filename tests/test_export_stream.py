@@ -23,9 +23,10 @@ def workspace(synthetic_report, tmp_path_factory):
     coverage = pd.concat([coverage, twin], ignore_index=True)
     ws = Workspace(tmp_path_factory.mktemp("stream") / "ws")
     run_id = ws.start_run("score")
+    companies = coverage[["company_id", "company", "sector"]].drop_duplicates()
     ws.insert("companies", [
         {"company_id": cid, "name": name, "sector": sector, "seed_urls": ""}
-        for cid, name, sector in coverage[["company_id", "company", "sector"]].drop_duplicates().itertuples(index=False)
+        for cid, name, sector in companies.itertuples(index=False)
     ])
     ws.insert("scores", [
         {"run_id": run_id, "company_id": r.company_id, "framework": r.framework, "criterion": r.criterion,
@@ -71,7 +72,8 @@ def test_chunks_concatenate_to_the_tables(streamed, in_memory, chunk_companies):
         pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), in_memory.tables[name])
     coverage_chunks = list(streamed.coverage_chunks(chunk_companies))
     if chunk_companies == 1:  # "Acme Telecom" and "ACME TELECOM" sort together, so share a chunk
-        assert [sorted(set(c["company_id"])) for c in coverage_chunks] == [["evil"], ["acme", "acme-uk"], ["globex"]]
+        ids = [sorted(set(c["company_id"])) for c in coverage_chunks]
+        assert ids == [["evil"], ["acme", "acme-uk"], ["globex"]]
     assert len(pd.concat(map(evidence_table, coverage_chunks))) == sum(
         len(json.loads(e)) for e in in_memory.coverage["evidence_json"])
 
@@ -81,12 +83,12 @@ def test_streamed_export_equals_in_memory_export(streamed, in_memory, tmp_path, 
     write_exports(in_memory, tmp_path / "memory", FORMATS, chunk_companies=1000)
     write_exports(streamed, tmp_path / "stream", FORMATS, chunk_companies=chunk_companies)
 
+    stream, memory = tmp_path / "stream", tmp_path / "memory"
     for name in TABLE_SCHEMAS:
-        expected = in_memory.tables[name]
         for ext in ("csv", "parquet"):
-            pd.testing.assert_frame_equal(read_table(tmp_path / "stream" / f"{name}.{ext}"), expected)
-        assert (tmp_path / "stream" / f"{name}.csv").read_bytes() == (tmp_path / "memory" / f"{name}.csv").read_bytes()
-    assert _sheets(tmp_path / "stream" / "coverage.xlsx") == _sheets(tmp_path / "memory" / "coverage.xlsx")
+            pd.testing.assert_frame_equal(read_table(stream / f"{name}.{ext}"), in_memory.tables[name])
+        assert (stream / f"{name}.csv").read_bytes() == (memory / f"{name}.csv").read_bytes()
+    assert _sheets(stream / "coverage.xlsx") == _sheets(memory / "coverage.xlsx")
 
 
 def test_xlsx_evidence_sheet_holds_every_quote(streamed, in_memory, tmp_path):
