@@ -97,8 +97,12 @@ def run_extract(ws: Workspace, settings: Settings, *, progress: bool = True) -> 
         """SELECT v.sha256, MIN(d.kind) AS kind, MIN(d.url) AS url FROM versions v
            JOIN documents d USING (doc_id)
            WHERE v.sha256 NOT IN (SELECT sha256 FROM extractions)
-           GROUP BY v.sha256 ORDER BY MIN(v.retrieved_at), v.sha256"""
+           GROUP BY v.sha256 ORDER BY v.sha256"""
     )
+    # Largest documents first (longest-processing-time-first scheduling): the last tasks in
+    # flight are then small ones, so no core idles while another finishes a long PDF.
+    size = todo["sha256"].map(lambda sha: ws.raw_path(sha).stat().st_size if ws.has_raw(sha) else 0)
+    todo = todo.iloc[np.argsort(-size.to_numpy(), kind="stable")]
     done = ws.query("SELECT COUNT(*) AS n FROM extractions")[0]["n"]
     summary = StageSummary("extract", skipped=int(done))
     bar = _progress(len(todo), "extract", "doc", progress)
@@ -181,9 +185,9 @@ def run_tag(ws: Workspace, settings: Settings, *, progress: bool = True) -> Stag
     """Tag the passages of every extracted version the current model has not tagged yet."""
     started = time.perf_counter()
     expected = model_id_of(settings.model)
-    shas = [r["sha256"] for r in ws.query(
+    shas = [r["sha256"] for r in ws.query(  # largest first, as in run_extract
         "SELECT sha256 FROM extractions WHERE sha256 NOT IN (SELECT sha256 FROM tagged WHERE model=?) "
-        "ORDER BY sha256", (expected,))]
+        "ORDER BY n_chars DESC, sha256", (expected,))]
     done = ws.query("SELECT COUNT(*) AS n FROM tagged WHERE model=?", (expected,))[0]["n"]
     summary = StageSummary("tag", skipped=int(done), counts={"passages": 0, "tags": 0})
     bar = _progress(len(shas), "tag", "doc", progress)

@@ -322,7 +322,8 @@ def in_child(mode: str, **options) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def bench_size(n: int, jobs: list[int], corpus: Path, work: Path, seed: int, profile: Path | None) -> list[dict]:
+def bench_size(n: int, jobs: list[int], corpus: Path, work: Path, seed: int, profile: Path | None,
+               keep: bool = False) -> list[dict]:
     from pipeline.sites import serve_sites
 
     companies = make_corpus(corpus, n, seed, max(jobs))
@@ -350,7 +351,8 @@ def bench_size(n: int, jobs: list[int], corpus: Path, work: Path, seed: int, pro
         stages = in_child("stages", workspace=ws, jobs=j, profile=prof)
         counts = corpus_counts(ws)
         rows.append({"n": n, "jobs": j, "crawl": crawl, **stages, **counts})
-        shutil.rmtree(ws, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(ws, ignore_errors=True)
     return rows
 
 
@@ -418,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the synthetic sites are generated (reused across runs)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "hrdc-bench-work")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--keep", action="store_true", help="keep each run's workspace (WORK/ws-N-jJOBS) for inspection")
     parser.add_argument("--table", type=Path, help="only print the tables of a --json file")
     parser.add_argument("--profile", nargs="?", const=Path("."), type=Path,
                         help="profile the stages with pyinstrument; text reports go to this folder")
@@ -438,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     for n in sizes:
         started = time.perf_counter()
-        rows += bench_size(n, jobs, args.corpus, args.work, args.seed, args.profile)
+        rows += bench_size(n, jobs, args.corpus, args.work, args.seed, args.profile, args.keep)
         print(f"N={n} done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1))
