@@ -17,7 +17,7 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -55,6 +55,9 @@ _CMAP = LinearSegmentedColormap.from_list("coverage", [f"#{c}" for c in SCORE_CO
     bad="#eceef2"
 )
 _DPI = 144
+# Companies per chart image. A run of a thousand companies gets several images instead of one
+# 50,000 px tall: each is drawn in bounded memory and stays under browsers' image size limits.
+PANEL_ROWS = 100
 
 
 def company_anchor(company: str) -> str:
@@ -190,9 +193,9 @@ def _overview(view: _View) -> str:
     scores = view.scores
     if scores.empty:
         return '<section id="overview"><h2>Overview</h2><p class="muted">No scores in this run.</p></section>'
-    chart = _img(
-        _heatmap(scores.rename(columns=lambda fw: _label(fw).replace(" ", "\n", 1)), annotate=True),
-        "Heatmap of framework scores (0 to 100) per company",
+    chart = _panels(
+        scores.rename(columns=lambda fw: _label(fw).replace(" ", "\n", 1)),
+        lambda part: _heatmap(part, annotate=True), "Heatmap of framework scores (0 to 100) per company",
     )
     head = "".join(f"<th class=num>{_esc(_label(fw))}</th>" for fw in scores.columns)
     rows = []
@@ -240,7 +243,7 @@ def _framework_section(view: _View, framework: str) -> str:
     if scores.empty:
         parts.append('<p class="muted">No company was scored on this framework.</p></section>')
         return "".join(parts)
-    chart = _img(_ranking(scores), f"Ranking of companies by {_name(framework)} score")
+    chart = _panels(scores, _ranking, f"Ranking of companies by {_name(framework)} score")
     head = "".join(f'<th class=num title="{_esc(_label(c))}">{_esc(c.rsplit(".", 1)[-1])}</th>' for c in sub)
     rows = []
     for company, score in scores.items():
@@ -265,7 +268,7 @@ def _framework_section(view: _View, framework: str) -> str:
         grid = grid.reindex(index=scores.index.intersection(grid.index).append(grid.index.difference(scores.index)))
         parts.append(
             f"<h4>Criteria coverage ({len(grid.columns)} criteria)</h4>"
-            f'<figure class="chart wide">{_img(_heatmap(grid, annotate=False), f"Heatmap of {framework} criteria per company")}'
+            f'<figure class="chart wide">{_panels(grid, lambda part: _heatmap(part, annotate=False), f"Heatmap of {framework} criteria per company")}'
             "<figcaption>Rows: companies, best first. Columns: criteria in taxonomy order. "
             "Green full, amber partial, red no disclosure found, grey not assessed.</figcaption></figure>"
         )
@@ -582,6 +585,18 @@ def _link(url: Any) -> str:
     if safe is None:
         return f'<span class="nolink" title="not an http(s) address, so not linked">{_esc(text)}</span>'
     return f'<a href="{_esc(safe)}" rel="noopener noreferrer nofollow">{_esc(shown)}</a>'
+
+
+def _panels(rows: pd.DataFrame | pd.Series, draw: Callable[[Any], bytes], alt: str) -> str:
+    """One chart image per :data:`PANEL_ROWS` rows of ``rows``, in order."""
+    n = len(rows)
+    if n <= PANEL_ROWS:
+        return _img(draw(rows), alt)
+    return "".join(
+        _img(draw(rows.iloc[start:start + PANEL_ROWS]),
+             f"{alt}, rows {start + 1} to {min(start + PANEL_ROWS, n)} of {n}")
+        for start in range(0, n, PANEL_ROWS)
+    )
 
 
 def _img(png: bytes, alt: str) -> str:

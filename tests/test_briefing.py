@@ -104,6 +104,19 @@ def test_charts_are_embedded_pngs(synthetic_report, page):
     assert plt.get_fignums() == []  # no figure left open in pyplot's registry
 
 
+def test_long_charts_are_split_into_panels(synthetic_report, monkeypatch):
+    import pipeline.briefing as briefing
+
+    monkeypatch.setattr(briefing, "PANEL_ROWS", 2)  # 3 companies -> 2 panels per chart
+    imgs = [a for t, a in _Tags(render_briefing(synthetic_report)).tags if t == "img"]
+
+    assert len(imgs) == 2 * (1 + 2 * len(synthetic_report.framework_ids))
+    alts = [a["alt"] for a in imgs]
+    assert alts[0].endswith("rows 1 to 2 of 3") and alts[1].endswith("rows 3 to 3 of 3")
+    heights = [int.from_bytes(base64.b64decode(a["src"].split(",", 1)[1])[20:24], "big") for a in imgs]
+    assert heights[1] < heights[0]  # the last panel draws one company, not two
+
+
 def test_changes_since_last_run(synthetic_report, page):
     acme = page[page.index(f'id="{company_anchor("Acme Telecom")}"'):]
     acme = acme[: acme.index("</section>")]
