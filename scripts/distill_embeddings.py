@@ -1,4 +1,4 @@
-"""Distil static token embeddings from all-MiniLM-L6-v2 for the tagger's optional embedding features.
+"""Distil static token embeddings from all-MiniLM-L6-v2: the tagger experiment of issue #5 (not adopted).
 
 The model2vec recipe (Tulkens & van Dongen, 2024): run the sentence transformer over every
 token of its vocabulary, reduce the outputs with PCA and weight each token vector by its
