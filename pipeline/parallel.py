@@ -1,8 +1,9 @@
-"""Run a pure function over many items on local cores (joblib) or a Dask cluster.
+"""Run a pure function over many items on local cores (loky processes or threads) or a Dask cluster.
 
 Stages hand this module a function and an iterable of picklable items; results come back in
-order as a generator, with a bounded number of items in flight, so the driver writes them to
-the store in batches while workers keep going and nothing holds the whole corpus in memory.
+order as a generator, with a bounded number of tasks submitted ahead of the consumer, so the
+driver writes them to the store in batches while workers keep going and nothing holds the
+whole corpus in memory, however fast the workers are.
 
 Workers receive everything a task needs in its arguments (raw documents as bytes with their
 content hash, never a path on the driver's disk), so a Dask worker on another machine needs
@@ -11,12 +12,12 @@ hrdc and the model, but no shared file system.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Iterator, TypeVar
-
-from joblib import Parallel, delayed, parallel_config
 
 from .settings import Settings
 
@@ -54,12 +55,29 @@ def dask_client(address: str) -> Iterator[Any]:
         client.close()
 
 
+_LOCAL: Any = None  # the local process pool of the last parallel stage, reused by the next
+
+
+def _local_pool(n_jobs: int):
+    """loky's reusable process pool: workers outlive a stage, so each loads the extractors and
+    the model once per run. BLAS threads are capped so ``n_jobs`` workers do not oversubscribe
+    the cores (as joblib does)."""
+    global _LOCAL
+    from joblib.externals.loky import get_reusable_executor
+
+    threads = str(max(1, (os.cpu_count() or 1) // n_jobs))
+    env = {k: threads for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    _LOCAL = get_reusable_executor(max_workers=n_jobs, timeout=300, env=env)
+    return _LOCAL
+
+
 def release_workers() -> None:
     """Stop the idle local worker processes (each holds the extractors and the model), so a
     stage that runs only in the driver, such as export, has their memory."""
-    from joblib.externals.loky import get_reusable_executor
-
-    get_reusable_executor().shutdown(wait=True)
+    global _LOCAL
+    if _LOCAL is not None:
+        _LOCAL.shutdown(wait=True)
+        _LOCAL = None
 
 
 def pmap(func: Callable[..., R], items: Iterable[tuple[Any, ...]], settings: Settings) -> Iterator[R]:
@@ -68,32 +86,42 @@ def pmap(func: Callable[..., R], items: Iterable[tuple[Any, ...]], settings: Set
     ``settings.backend`` is ``loky`` (local processes), ``threading`` or ``dask`` (the cluster
     at ``settings.scheduler``). With one local job everything runs in this process (no
     pickling, easiest to debug). ``func`` must be importable by the workers (a module-level
-    function of an installed package).
+    function of an installed package). At most ``IN_FLIGHT_PER_WORKER`` tasks per worker are
+    submitted ahead of the consumer, however fast the workers are.
     """
     if settings.backend == "dask":
-        yield from _dask_map(func, items, settings.scheduler)
+        with dask_client(settings.scheduler) as client:
+            slots = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+            if not slots:
+                raise RuntimeError(f"the Dask scheduler at {settings.scheduler} has no workers; "
+                                   f"start some with `dask worker {settings.scheduler}`")
+            log.info("running %s on Dask cluster %s (%d worker threads)", func.__name__, settings.scheduler, slots)
+            yield from _windowed(functools.partial(client.submit, func, pure=False), items, slots)
         return
     n_jobs = effective_jobs(settings.jobs)
     if n_jobs == 1:
         for item in items:
             yield func(*item)
         return
-    with parallel_config(backend=settings.backend, n_jobs=n_jobs):
-        runner = Parallel(return_as="generator", batch_size=1, pre_dispatch=f"{IN_FLIGHT_PER_WORKER} * n_jobs")
-        yield from runner(delayed(func)(*item) for item in items)
+    if settings.backend == "threading":
+        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+            yield from _windowed(functools.partial(pool.submit, func), items, n_jobs)
+        return
+    yield from _windowed(functools.partial(_local_pool(n_jobs).submit, func), items, n_jobs)
 
 
-def _dask_map(func: Callable[..., R], items: Iterable[tuple[Any, ...]], address: str) -> Iterator[R]:
-    """Submit tasks to the cluster a window at a time and yield their results in order."""
-    with dask_client(address) as client:
-        slots = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
-        if not slots:
-            raise RuntimeError(f"the Dask scheduler at {address} has no workers; start some with `dask worker {address}`")
-        log.info("running %s on Dask cluster %s (%d worker threads)", func.__name__, address, slots)
-        window: deque = deque()
+def _windowed(submit: Callable[..., Any], items: Iterable[tuple[Any, ...]], slots: int) -> Iterator[Any]:
+    """Submit one task per item, yield the results in order, and keep at most
+    ``IN_FLIGHT_PER_WORKER * slots`` tasks submitted but not yet consumed: a slow consumer
+    holds the producer back, so neither inputs nor results pile up in memory."""
+    window: deque = deque()
+    try:
         for item in items:
-            window.append(client.submit(func, *item, pure=False))
+            window.append(submit(*item))
             if len(window) >= IN_FLIGHT_PER_WORKER * slots:
                 yield window.popleft().result()
         while window:
             yield window.popleft().result()
+    finally:
+        for future in window:  # the consumer stopped or a task failed: drop what has not started
+            future.cancel()

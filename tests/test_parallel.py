@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import replace
 
 import pytest
@@ -12,6 +13,10 @@ from pipeline.settings import Settings, SettingsError
 
 def square_and_pid(x: int) -> tuple[int, int]:
     return x * x, os.getpid()
+
+
+def inverse(x: int) -> float:
+    return 1 / (x - 3)
 
 
 def tagger_identity(model: str, _: int) -> tuple[int, int]:
@@ -42,7 +47,8 @@ def test_one_job_runs_in_this_process():
     assert results == [(i * i, os.getpid()) for i in range(5)]
 
 
-def test_input_is_consumed_lazily():
+@pytest.mark.parametrize("backend", ["loky", "threading"])
+def test_a_paused_consumer_holds_the_producer_back(backend):
     pulled = []
 
     def items():
@@ -50,11 +56,27 @@ def test_input_is_consumed_lazily():
             pulled.append(i)
             yield (i,)
 
-    results = pmap(square_and_pid, items(), Settings(jobs=2))
+    results = pmap(square_and_pid, items(), Settings(jobs=2, backend=backend))
     assert next(results)[0] == 0
-    # Only a window of tasks is dispatched ahead of the consumer, never the whole corpus.
-    assert len(pulled) <= 4 * IN_FLIGHT_PER_WORKER * 2
+    # Two workers finish 1000 tiny tasks well within this pause if nothing holds them back.
+    time.sleep(1.0)
+    # Only a window of tasks is submitted ahead of the consumer, never the whole corpus.
+    assert len(pulled) <= IN_FLIGHT_PER_WORKER * 2
     assert [r[0] for r in results] == [i * i for i in range(1, 1000)]
+    assert len(pulled) == 1000
+
+
+def test_a_failing_task_raises_in_the_consumer_and_cancels_the_rest():
+    started = []
+
+    def items():
+        for i in range(100):
+            started.append(i)
+            yield (i,)
+
+    with pytest.raises(ZeroDivisionError):
+        list(pmap(inverse, items(), Settings(jobs=2)))
+    assert len(started) < 100  # nothing after the window was submitted
 
 
 def test_each_worker_loads_the_model_once():
