@@ -1,9 +1,9 @@
 """Run a pure function over many items on local cores (loky processes or threads) or a Dask cluster.
 
-Stages hand this module a function and an iterable of picklable items; results come back in
-order as a generator, with a bounded number of tasks submitted ahead of the consumer, so the
-driver writes them to the store in batches while workers keep going and nothing holds the
-whole corpus in memory, however fast the workers are.
+Stages hand this module a function and an iterable of picklable items, and get a generator
+of results as the tasks finish. Only a bounded number of tasks is submitted ahead of the
+consumer, so the driver writes results to the store in batches while workers keep going, and
+nothing holds the whole corpus in memory, however fast the workers are.
 
 Workers receive everything a task needs in its arguments (raw documents as bytes with their
 content hash, never a path on the driver's disk), so a Dask worker on another machine needs
@@ -16,7 +16,7 @@ import functools
 import logging
 import os
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from .settings import Settings
@@ -27,7 +27,7 @@ R = TypeVar("R")
 
 # Tasks queued per worker slot: enough to keep every core busy while the driver writes a
 # batch, few enough that raw documents and results in flight stay a small part of memory.
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 8
 
 
 def effective_jobs(jobs: int) -> int:
@@ -81,7 +81,8 @@ def release_workers() -> None:
 
 
 def pmap(func: Callable[..., R], items: Iterable[tuple[Any, ...]], settings: Settings) -> Iterator[R]:
-    """``func(*item)`` for every item, in order, in parallel when ``settings`` allows.
+    """``func(*item)`` for every item, in parallel when ``settings`` allows, yielded as tasks
+    finish (in input order only with one job): callers key results by what they carry.
 
     ``settings.backend`` is ``loky`` (local processes), ``threading`` or ``dask`` (the cluster
     at ``settings.scheduler``). With one local job everything runs in this process (no
@@ -96,7 +97,7 @@ def pmap(func: Callable[..., R], items: Iterable[tuple[Any, ...]], settings: Set
                 raise RuntimeError(f"the Dask scheduler at {settings.scheduler} has no workers; "
                                    f"start some with `dask worker {settings.scheduler}`")
             log.info("running %s on Dask cluster %s (%d worker threads)", func.__name__, settings.scheduler, slots)
-            yield from _windowed(functools.partial(client.submit, func, pure=False), items, slots)
+            yield from _windowed(functools.partial(client.submit, func, pure=False), items, slots, _wait_dask)
         return
     n_jobs = effective_jobs(settings.jobs)
     if n_jobs == 1:
@@ -105,23 +106,48 @@ def pmap(func: Callable[..., R], items: Iterable[tuple[Any, ...]], settings: Set
         return
     if settings.backend == "threading":
         with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            yield from _windowed(functools.partial(pool.submit, func), items, n_jobs)
+            yield from _windowed(functools.partial(pool.submit, func), items, n_jobs, _wait_local)
         return
-    yield from _windowed(functools.partial(_local_pool(n_jobs).submit, func), items, n_jobs)
+    yield from _windowed(functools.partial(_local_pool(n_jobs).submit, func), items, n_jobs, _wait_local)
 
 
-def _windowed(submit: Callable[..., Any], items: Iterable[tuple[Any, ...]], slots: int) -> Iterator[Any]:
-    """Submit one task per item, yield the results in order, and keep at most
-    ``IN_FLIGHT_PER_WORKER * slots`` tasks submitted but not yet consumed: a slow consumer
-    holds the producer back, so neither inputs nor results pile up in memory."""
-    window: deque = deque()
+def _windowed(submit: Callable[..., Any], items: Iterable[tuple[Any, ...]], slots: int,
+              wait_first: Callable[[set], set]) -> Iterator[Any]:
+    """Submit one task per item and yield each result as its task finishes, keeping at most
+    ``IN_FLIGHT_PER_WORKER * slots`` tasks submitted but not yet consumed.
+
+    A slow consumer holds the producer back, so neither inputs nor results pile up in memory.
+    Completion order, not input order: a long task at the head (stages put the largest
+    documents first) must not leave the other workers idle behind it.
+    """
+    limit = IN_FLIGHT_PER_WORKER * slots
+    items = iter(items)
+    pending: set = set()
+    more = True
     try:
-        for item in items:
-            window.append(submit(*item))
-            if len(window) >= IN_FLIGHT_PER_WORKER * slots:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+        while True:
+            while more and len(pending) < limit:
+                item = next(items, None)
+                if item is None:
+                    more = False
+                else:
+                    pending.add(submit(*item))
+            if not pending:
+                return
+            done = wait_first(pending)
+            pending -= done
+            for future in done:
+                yield future.result()
     finally:
-        for future in window:  # the consumer stopped or a task failed: drop what has not started
+        for future in pending:  # the consumer stopped or a task failed: drop what has not started
             future.cancel()
+
+
+def _wait_local(futures: set) -> set:
+    return wait(futures, return_when=FIRST_COMPLETED).done
+
+
+def _wait_dask(futures: set) -> set:
+    from distributed import wait as dask_wait
+
+    return set(dask_wait(list(futures), return_when="FIRST_COMPLETED").done)

@@ -37,7 +37,8 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
                   s.n_passages, COALESCE(json_extract(s.evidence, '$[0].quote'), '') AS evidence,
                   COALESCE(json_extract(s.evidence, '$[0].url'), '') AS url,
                   json_extract(s.evidence, '$[0].page') AS page
-           FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?""", (run_id,))
+           FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?
+           ORDER BY s.company_id, s.criterion""", (run_id,))
     scores = scores.merge(criteria.drop(columns="framework"), on="criterion", how="left")
     scores["page"] = scores["page"].astype("Int64")
     coverage = scores[["company", "framework", "criterion", "title", "verdict", "score", "n_passages",
