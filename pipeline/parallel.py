@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import os
-from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
@@ -123,15 +123,10 @@ def _windowed(submit: Callable[..., Any], items: Iterable[tuple[Any, ...]], slot
     limit = IN_FLIGHT_PER_WORKER * slots
     items = iter(items)
     pending: set = set()
-    more = True
     try:
         while True:
-            while more and len(pending) < limit:
-                item = next(items, None)
-                if item is None:
-                    more = False
-                else:
-                    pending.add(submit(*item))
+            for item in itertools.islice(items, limit - len(pending)):
+                pending.add(submit(*item))
             if not pending:
                 return
             done = wait_first(pending)
