@@ -8,7 +8,8 @@ with exactly the split, labels and metric of ``hrdc evaluate aims``:
 * data: ``pipeline.datasets.load_aims(J, context_sentences=1)`` (sentence + previous/next sentence);
 * metric: ``pipeline.evaluate.f1_report`` = mean F1 over ``datasets.AIMS_SHARED9`` with a 95%
   bootstrap interval over test statements;
-* thresholds: per criterion, grid 0.05..0.95 (step 0.05), chosen to maximise F1 on a held-out 20%
+* thresholds: per criterion, the shipped tagger's rule (``pipeline.tag.best_threshold``: grid
+  0.05..0.95, step 0.025), chosen to maximise F1 on a held-out 20%
   of the TRAINING statements (GroupShuffleSplit by statement, seed 0). The model scored on the test
   side is the one trained on the other 80% (no retrain on 100%). The test side is never used for a choice.
 * model: encoder -> mean pooling -> dropout 0.1 -> Linear(384, 11); BCE-with-logits, plain by default or
@@ -56,13 +57,13 @@ from sklearn.model_selection import GroupShuffleSplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline import datasets, evaluate  # noqa: E402
+from pipeline.tag import best_threshold  # noqa: E402
 
 import transformers  # noqa: E402
 from transformers import AutoModel, AutoTokenizer  # noqa: E402
 
 CRITERIA = [f"msa.{c}" for c in datasets.AIMS_COLUMNS]
 NINE = [CRITERIA.index(f"msa.{c}") for c in datasets.AIMS_SHARED9]
-GRID = np.round(np.arange(0.05, 0.951, 0.05), 2)
 
 
 def log(msg: str) -> None:
@@ -142,15 +143,12 @@ def predict(model, tok, rows, batch_size: int = 64) -> np.ndarray:
 
 
 def pick_thresholds(P: np.ndarray, Y: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """Per criterion, the grid threshold with the best held-out F1 (first on ties; 0.5 if no positives)."""
+    """Per criterion, the tagger's F1-maximising threshold on the held-out rows (0.5 if no positives)."""
     thr = np.full(P.shape[1], 0.5)
     for j in range(P.shape[1]):
         keep = W[:, j] > 0
-        y = Y[keep, j] > 0
-        if not y.any():
-            continue
-        f1 = [2 * (y & (P[keep, j] >= t)).sum() / max(1, y.sum() + (P[keep, j] >= t).sum()) for t in GRID]
-        thr[j] = GRID[int(np.argmax(f1))]
+        if Y[keep, j].any():
+            thr[j] = best_threshold(Y[keep, j].astype(int), P[keep, j])[0]
     return thr
 
 
