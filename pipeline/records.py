@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 
@@ -14,6 +15,16 @@ def stable_id(*parts: object, length: int = 16) -> str:
     """A deterministic id from its parts (never Python's salted ``hash()``)."""
     h = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
     return h.hexdigest()[:length]
+
+
+def sha256_bytes(data: bytes) -> str:
+    """The content hash that names a raw document."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string (seconds)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)

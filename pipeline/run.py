@@ -6,12 +6,9 @@ transaction per batch, so a killed run resumes where it stopped and a rerun adds
 """
 from __future__ import annotations
 
-import json
 import logging
-import threading
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -20,16 +17,11 @@ from tqdm.auto import tqdm
 
 from . import score as scoring
 from .parallel import pmap
-from .records import Passage
 from .settings import Settings
 from .store import Workspace, now
+from .tasks import extract_and_segment, model_id_of, score_one, tag_passages
 
 log = logging.getLogger("hrdc.run")
-
-# Tags below this score are not stored: they never support a verdict and would make the tags
-# table hundreds of times larger than the passages table. Review export still sees everything
-# near the decision thresholds (all thresholds of the shipped model are far above it).
-TAG_STORE_FLOOR = 0.05
 
 
 @dataclass
@@ -65,26 +57,6 @@ def _progress(total: int, desc: str, unit: str, enabled: bool):
 
 
 # -- extract + segment ----------------------------------------------------------------------
-def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str) -> tuple[dict, list[dict]]:
-    """Pure worker: raw bytes of one version -> (extraction row, passage rows).
-
-    The bytes travel with their content hash, which is checked here, so a worker on another
-    machine never depends on the driver's disk and never stores passages under a wrong hash.
-    """
-    from .limits import extract_within_limits
-    from .store import sha256_bytes
-
-    if sha256_bytes(data) != sha256:
-        raise ValueError(f"raw document {sha256} arrived with different content ({url}); rerun `hrdc extract`")
-    ext, passages = extract_within_limits(data, kind, url, sha256)  # per-document time and memory limits
-    row = {
-        "sha256": sha256, "kind": ext.kind, "title": ext.title, "n_pages": ext.n_pages,
-        "pages_without_text": list(ext.pages_without_text), "n_chars": len(ext.text),
-        "flags": " ".join(ext.flags), "error": ext.error, "text": ext.text, "extracted_at": now(),
-    }
-    return row, [p.to_dict() for p in passages]
-
-
 def _raw_items(ws: Workspace, todo: pd.DataFrame) -> Iterator[tuple[str, bytes, str | None, str]]:
     for row in todo.itertuples(index=False):
         yield row.sha256, ws.get_raw(row.sha256), row.kind, row.url
@@ -125,53 +97,6 @@ def run_extract(ws: Workspace, settings: Settings, *, progress: bool = True) -> 
 
 
 # -- tag ------------------------------------------------------------------------------------
-# One tagger per model and process: a loky or Dask worker loads it on its first task and
-# keeps it for every later task (workers are long-lived), the driver loads it once per run.
-_TAGGERS: dict[str, Any] = {}
-_TAGGERS_LOCK = threading.Lock()
-
-
-def _tagger(model: str):
-    with _TAGGERS_LOCK:  # Dask workers may run several tasks on threads of one process
-        if model not in _TAGGERS:
-            from .tag import load_model
-
-            _TAGGERS[model] = load_model(model or None)
-        return _TAGGERS[model]
-
-
-def model_id_of(model: str) -> str:
-    """The id of ``model`` ("" = the default), read from its folder's ``meta.json`` when that
-    names it, so the driver of a parallel run never loads a model only its workers use."""
-    from .settings import DEFAULT_MODEL
-
-    meta = (Path(model) if model else DEFAULT_MODEL) / "meta.json"
-    try:
-        found = json.loads(meta.read_text(encoding="utf-8")).get("model_id")
-    except (OSError, ValueError, AttributeError):
-        found = None
-    return found if isinstance(found, str) and found else _tagger(model).model_id
-
-
-def tag_passages(model: str, sha256: str, passages: list[dict]) -> tuple[str, str, list[dict], list[dict]]:
-    """Pure worker: the passages of one version -> (model id, sha256, tag rows, attribute rows)."""
-    tagger = _tagger(model)
-    texts = [p["text"] for p in passages]
-    contexts = [f"{p['context_before'] or ''} {p['context_after'] or ''}".strip() for p in passages]
-    proba = tagger.predict_proba(texts, contexts) if texts else np.zeros((0, len(tagger.criteria_)))
-    thresholds = np.array([tagger.thresholds_[c] for c in tagger.criteria_])
-    tags, attrs = [], []
-    rows, cols = np.nonzero(proba >= min(TAG_STORE_FLOOR, thresholds.min()))
-    for i, j in zip(rows.tolist(), cols.tolist()):
-        tags.append({"model": tagger.model_id, "passage_id": passages[i]["passage_id"],
-                     "criterion": tagger.criteria_[j], "score": round(float(proba[i, j]), 5),
-                     "label": bool(proba[i, j] >= thresholds[j])})
-    for p, a in zip(passages, tagger.attributes(texts) if texts else []):
-        attrs.append({"model": tagger.model_id, "passage_id": p["passage_id"],
-                      "future": bool(a["future"]), "negative": bool(a["negative"])})
-    return tagger.model_id, sha256, tags, attrs
-
-
 def _passage_groups(ws: Workspace, shas: Sequence[str], model: str) -> Iterator[tuple[str, str, list[dict]]]:
     for sha in shas:
         rows = ws.query(
@@ -240,16 +165,6 @@ def current_tags(ws: Workspace, model_id: str, company_id: str | None = None, *,
             ORDER BY d.company_id, t.criterion, t.score DESC, d.url""",
         params,
     )
-
-
-def score_one(company_id: str, sector: str, tags: pd.DataFrame,
-              rules: scoring.ScoringRules) -> tuple[str, list, dict[str, float | None]]:
-    """Pure worker: one company's labelled tags -> (company id, verdicts, framework scores)."""
-    from .taxonomy import load_taxonomy  # cached per process
-
-    taxonomy = load_taxonomy()
-    verdicts = scoring.score_company(company_id, tags, taxonomy.leaves, rules)
-    return company_id, verdicts, scoring.framework_scores(verdicts, scoring.company_type(sector), taxonomy)
 
 
 def _company_tags(ws: Workspace, companies: pd.DataFrame, model_id: str,

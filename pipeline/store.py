@@ -12,17 +12,17 @@ Researchers load any table into pandas with one call::
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
 import tempfile
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
+
+from .records import now, sha256_bytes  # noqa: F401 (part of the store's API)
 
 SCHEMA_VERSION = 1
 
@@ -167,15 +167,6 @@ TABLES = (
 
 class StoreError(RuntimeError):
     """The workspace cannot be read or written; the message says what to do."""
-
-
-def now() -> str:
-    """The current UTC time as an ISO 8601 string (seconds)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class Workspace:

@@ -17,7 +17,7 @@ from test_run import tables  # noqa: E402
 
 
 def tagger_identity(model: str, _: int) -> tuple[int, int]:
-    from pipeline.run import _tagger
+    from pipeline.tasks import _tagger
 
     return os.getpid(), id(_tagger(model))
 

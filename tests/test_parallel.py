@@ -21,7 +21,7 @@ def inverse(x: int) -> float:
 
 def tagger_identity(model: str, _: int) -> tuple[int, int]:
     """(worker pid, id of the tagger object that worker uses)."""
-    from pipeline.run import _tagger
+    from pipeline.tasks import _tagger
 
     return os.getpid(), id(_tagger(model))
 
