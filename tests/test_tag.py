@@ -65,6 +65,18 @@ def test_save_and_load_round_trip(tiny, tmp_path):
     loaded = tag.load_model(tmp_path)
     assert loaded.model_id == tiny.model_id
     np.testing.assert_allclose(loaded.predict_proba(["we share data"]), tiny.predict_proba(["we share data"]))
+    assert loaded.word_.vocabulary_ == tiny.word_.vocabulary_ and loaded.char_.vocabulary_ == tiny.char_.vocabulary_
+    assert isinstance(tiny.word_.vocabulary_, dict)  # saving left the fitted tagger as it was
+
+
+def test_load_model_reads_files_with_vocabulary_dicts(tiny, tmp_path, monkeypatch):
+    """Models saved before vocabularies were stored as arrays still load and predict the same."""
+    monkeypatch.setattr(tag.Tagger, "_VECTORIZERS", ())  # save the way older versions did
+    tag.save_model(tiny, tmp_path)
+    monkeypatch.undo()
+    loaded = tag.load_model(tmp_path)
+    assert loaded.word_.vocabulary_ == tiny.word_.vocabulary_
+    np.testing.assert_allclose(loaded.predict_proba(OTHER), tiny.predict_proba(OTHER))
 
 
 def test_load_model_names_missing_path(tmp_path):
