@@ -12,14 +12,16 @@ crawled with ``delay=0``. Company ``i`` only depends on (seed, i), so a smaller 
 prefix of a larger one.
 
 For each size N the corpus is crawled once; the crawled workspace is then copied for each
-``--jobs`` value and extract, tag, score and export run on the copy in a fresh process. Peak
+``--jobs`` value and extract, tag, score and export run on the copy in a fresh process, twice:
+once timed (wall and CPU seconds, nothing sampled) and once on a fresh copy with memory
+sampled every 0.1 s, because sampling slows the stages it measures (see :class:`Meter`). Peak
 memory is the sum over that process and all its workers (PSS, so pages a forked child shares
-with its parent count once), sampled every 0.1 s. End to end = crawl + those stages.
+with its parent count once). End to end = crawl + those stages.
 
 Usage::
 
     .venv/bin/python scripts/bench_pipeline.py                       # N = 50, 200, 1000; jobs 1, 2
-    .venv/bin/python scripts/bench_pipeline.py --sizes 50 --jobs 2   # a quick look
+    .venv/bin/python scripts/bench_pipeline.py --sizes 50 --jobs 2 --no-memory   # a quick look
     .venv/bin/python scripts/bench_pipeline.py --sizes 50 --profile  # pyinstrument, jobs 1
 
 Results are printed as a Markdown table and written as JSON to ``--json``.
@@ -201,51 +203,74 @@ def _pss(pid: int) -> int | None:
 
 
 class Meter:
-    """Peak memory (PSS where Linux gives it, else RSS; sampled every 0.1 s) and CPU seconds
-    of this process and all its children.
+    """CPU seconds and, when ``every`` is set, peak memory of this process and its children.
+
+    Memory is PSS where Linux gives it, else RSS, summed over every process and sampled every
+    ``every`` seconds by a thread of this process. Sampling is not free: reading PSS walks
+    each process's page tables (about 30 ms a sample with two workers), and the thread takes
+    the driver's GIL, so with 2 jobs on 2 cores it slowed a stage by about 8%. The benchmark
+    therefore times the stages in a run without sampling (``every=None``: CPU is read at the
+    start and the end only) and measures memory in a second run.
 
     CPU seconds are reported next to wall time because the machine may be shared: they do
-    not grow when other jobs take the cores.
+    not grow when other jobs take the cores. Each process is read with the time of the
+    children it has reaped, so the child forked per PDF (``pipeline/limits.py``) counts once
+    it exits, even between two readings. A direct child that exits (a worker at the end of
+    the run, or a per-PDF child of the driver with 1 job) moves its time into this process's
+    children time, so its last reading is taken back out.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, every: float | None = 0.1) -> None:
         import psutil
 
         self._proc = psutil.Process()
+        self.every = every
         self.peak = 0
         self.cpu = 0.0
-        self._cpu: dict[int, float] = {}
-        self._start: dict[int, float] = {}
+        self._cpu: dict[int, float] = {}  # pid -> CPU seconds at the last reading
+        self._reaped = 0.0  # last readings of direct children that have gone
+        self._gone: set[int] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> int:
-        total = 0
+        import psutil
+
+        total, seen = 0, {}
+        root = self._proc.pid
         for proc in [self._proc, *self._proc.children(recursive=True)]:
             try:
                 with proc.oneshot():
-                    total += _pss(proc.pid) or proc.memory_info().rss
-                    times = proc.cpu_times()
-                    self._cpu[proc.pid] = times.user + times.system
-            except Exception:  # a worker exiting between listing and reading
+                    if self.every:
+                        total += _pss(proc.pid) or proc.memory_info().rss
+                    if proc.pid == root or proc.ppid() == root:  # grandchildren count when reaped
+                        t = proc.cpu_times()
+                        seen[proc.pid] = t.user + t.system + t.children_user + t.children_system
+            except psutil.Error:  # a process exiting between listing and reading
                 pass
+        for pid in self._cpu.keys() - seen.keys() - self._gone - {root}:
+            self._gone.add(pid)
+            self._reaped += self._cpu[pid]
+        self._cpu.update(seen)
         return total
 
     def _run(self) -> None:
-        while not self._stop.wait(0.1):
+        while not self._stop.wait(self.every):
             self.peak = max(self.peak, self._sample())
 
     def __enter__(self) -> "Meter":
         self.peak = self._sample()
         self._start = dict(self._cpu)
-        self._thread.start()
+        if self.every:
+            self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
-        self._thread.join()
+        if self.every:
+            self._thread.join()
         self.peak = max(self.peak, self._sample())
-        self.cpu = sum(v - self._start.get(pid, 0.0) for pid, v in self._cpu.items())
+        self.cpu = sum(v - self._start.get(pid, 0.0) for pid, v in self._cpu.items()) - self._reaped
 
 
 def corpus_counts(workspace: Path) -> dict[str, int]:
@@ -277,13 +302,17 @@ def child_crawl(args: argparse.Namespace) -> dict:
 
 
 def child_stages(args: argparse.Namespace) -> dict:
-    """In a fresh process: extract, tag, score and export the crawled workspace with ``--jobs``."""
+    """In a fresh process: extract, tag, score and export the crawled workspace with ``--jobs``.
+
+    ``--meter time`` reads CPU at each stage's start and end only; ``--meter memory`` also
+    samples memory (see :class:`Meter`), which slows the stages."""
     from pipeline.parallel import release_workers
     from pipeline.report import export_workspace
     from pipeline.run import run_extract, run_score, run_tag
     from pipeline.store import Workspace
 
     settings = Settings(jobs=int(args.jobs))
+    every = 0.1 if args.meter == "memory" else None
     result: dict = {}
     profiler = None
     if args.profile:
@@ -291,11 +320,9 @@ def child_stages(args: argparse.Namespace) -> dict:
 
         profiler = Profiler(interval=0.002)
         profiler.start()
-    # One meter at a time: a second, whole-run meter would double the sampling, and sampling
-    # (PSS of every process, in the driver, holding the GIL) slows the 2-job runs the most.
     with Workspace(args.workspace) as ws:
         for name in ("extract", "tag", "score", "export"):
-            with Meter() as rss:
+            with Meter(every) as meter:
                 started = time.perf_counter()
                 if name == "extract":
                     run_extract(ws, settings, progress=False)
@@ -307,8 +334,9 @@ def child_stages(args: argparse.Namespace) -> dict:
                     release_workers()  # as run_all does
                     export_workspace(ws, Path(args.workspace) / "export", ("csv", "xlsx", "parquet", "html"))
                 seconds = time.perf_counter() - started
-            result[name] = {"seconds": seconds, "rss": rss.peak, "cpu": rss.cpu}
-    result["stages_rss"] = max(result[name]["rss"] for name in ("extract", "tag", "score", "export"))
+            result[name] = {"seconds": seconds, "cpu": meter.cpu, **({"rss": meter.peak} if every else {})}
+    if every:
+        result["stages_rss"] = max(result[name]["rss"] for name in ("extract", "tag", "score", "export"))
     result["loadavg"] = os.getloadavg()[0]
     if profiler is not None:
         profiler.stop()
@@ -325,7 +353,7 @@ def in_child(mode: str, **options) -> dict:
 
 
 def bench_size(n: int, jobs: list[int], corpus: Path, work: Path, seed: int, profile: Path | None,
-               keep: bool = False) -> list[dict]:
+               keep: bool = False, memory: bool = True) -> list[dict]:
     from pipeline.sites import serve_sites
 
     companies = make_corpus(corpus, n, seed, max(jobs))
@@ -347,10 +375,18 @@ def bench_size(n: int, jobs: list[int], corpus: Path, work: Path, seed: int, pro
     rows = []
     for j in jobs:
         ws = work / f"ws-{n}-j{j}"
-        shutil.rmtree(ws, ignore_errors=True)
-        shutil.copytree(crawled, ws)
-        prof = profile / f"profile-n{n}-j{j}.txt" if profile else None
-        stages = in_child("stages", workspace=ws, jobs=j, profile=prof)
+        passes = {}
+        for meter in ("time", "memory") if memory else ("time",):
+            shutil.rmtree(ws, ignore_errors=True)
+            shutil.copytree(crawled, ws)
+            prof = profile / f"profile-n{n}-j{j}.txt" if profile and meter == "time" else None
+            passes[meter] = in_child("stages", workspace=ws, jobs=j, profile=prof, meter=meter)
+        stages = passes["time"]
+        if memory:  # wall and CPU from the unsampled run, memory from the sampled one
+            for name in ("extract", "tag", "score", "export"):
+                stages[name].update(rss=passes["memory"][name]["rss"],
+                                    metered_seconds=passes["memory"][name]["seconds"])
+            stages["stages_rss"] = passes["memory"]["stages_rss"]
         counts = corpus_counts(ws)
         rows.append({"n": n, "jobs": j, "crawl": crawl, **stages, **counts})
         if not keep:
@@ -362,20 +398,30 @@ def bench_size(n: int, jobs: list[int], corpus: Path, work: Path, seed: int, pro
 STAGES = ("crawl", "extract", "tag", "score", "export")
 
 
+def _peak(r: dict, stage: str) -> int | None:
+    if stage == "end to end":
+        return max(r["crawl"]["rss"], r["stages_rss"]) if "stages_rss" in r else None
+    return r[stage].get("rss")
+
+
 def table(rows: list[dict]) -> str:
-    out = ["| N | jobs | stage | wall s | CPU s | docs/s | PDF pages/s | passages/s | ms/doc | CPU ms/doc | peak memory MB |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    """Wall and CPU seconds come from the unsampled run of the stages; "wall s, meter on" and
+    peak memory from the memory-sampling run (the crawl is run once, sampled)."""
+    out = ["| N | jobs | stage | wall s | CPU s | docs/s | PDF pages/s | passages/s | ms/doc | CPU ms/doc "
+           "| wall s, meter on | peak memory MB |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         for stage in (*STAGES, "end to end"):
             part = [r[s] for s in STAGES] if stage == "end to end" else [r[stage]]
             sec = sum(p["seconds"] for p in part)
+            metered = sum(p.get("metered_seconds", p["seconds"]) for p in part)
             cpu = sum(p["cpu"] for p in part) if all("cpu" in p for p in part) else None
-            rss = max(r["crawl"]["rss"], r["stages_rss"]) if stage == "end to end" else r[stage]["rss"]
+            rss = _peak(r, stage)
             cpu_text = ("–", "–") if cpu is None else (f"{cpu:.1f}", f"{1000 * cpu / r['documents']:.1f}")
             out.append(
                 f"| {r['n']} | {r['jobs']} | {stage} | {sec:.1f} | {cpu_text[0]} | {r['documents'] / sec:.1f} "
                 f"| {r['pdf_pages'] / sec:.1f} | {r['passages'] / sec:.0f} | {1000 * sec / r['documents']:.1f} "
-                f"| {cpu_text[1]} | {rss / 2**20:.0f} |")
+                f"| {cpu_text[1]} | {metered:.1f} | {'–' if rss is None else f'{rss / 2**20:.0f}'} |")
     corpus = sorted({(r["n"], r["documents"], r["pdfs"], r["pdf_pages"], r["passages"], r["errors"],
                       round(r.get("loadavg", 0), 1), r["jobs"]) for r in rows})
     out += ["", "| N | jobs | documents | PDFs | PDF pages | passages | errors | load average |",
@@ -403,7 +449,8 @@ def checks(rows: list[dict]) -> list[str]:
             for stage in ("extract", "tag"):
                 speedup = by[(n, 1)][stage]["seconds"] / r[stage]["seconds"]
                 out.append(f"N={n}: {stage} 2 jobs {speedup:.2f}x faster than 1 (target >= 1.6)")
-        out.append(f"N={n}, jobs={j}: peak memory {max(r['crawl']['rss'], r['stages_rss']) / 2**20:.0f} MB (target < 1536 at N=1000)")
+        if _peak(r, "end to end") is not None:
+            out.append(f"N={n}, jobs={j}: peak memory {_peak(r, 'end to end') / 2**20:.0f} MB (target < 1536 at N=1000)")
     sizes = sorted({n for n, _ in by})
     for j in sorted({j for _, j in by}):
         if (sizes[0], j) in by and (sizes[-1], j) in by and sizes[0] != sizes[-1]:
@@ -426,7 +473,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table", type=Path, help="only print the tables of a --json file")
     parser.add_argument("--profile", nargs="?", const=Path("."), type=Path,
                         help="profile the stages with pyinstrument; text reports go to this folder")
+    parser.add_argument("--no-memory", dest="memory", action="store_false",
+                        help="skip the second, memory-sampling run of the stages (no peak memory reported)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--meter", default="time", help=argparse.SUPPRESS)
     parser.add_argument("--workspace", help=argparse.SUPPRESS)
     parser.add_argument("--companies", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -443,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     for n in sizes:
         started = time.perf_counter()
-        rows += bench_size(n, jobs, args.corpus, args.work, args.seed, args.profile, args.keep)
+        rows += bench_size(n, jobs, args.corpus, args.work, args.seed, args.profile, args.keep, args.memory)
         print(f"N={n} done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1))
