@@ -89,9 +89,13 @@ class Tagger(BaseEstimator):
         state = dict(super().__getstate__())  # for this class, the instance's own __dict__
         for name in self._VECTORIZERS:
             vocab = getattr(state.get(name), "vocabulary_", None)
-            if isinstance(vocab, dict) and sorted(vocab.values()) == list(range(len(vocab))):
+            if not isinstance(vocab, dict) or sorted(vocab.values()) != list(range(len(vocab))):
+                continue
+            terms = sorted(vocab, key=vocab.__getitem__)
+            array = np.array(terms, dtype=str)
+            if array.tolist() == terms:  # numpy drops trailing NULs: keep the dict for such a term
                 vec = state[name] = copy.copy(state[name])
-                vec.vocabulary_ = np.array(sorted(vocab, key=vocab.__getitem__), dtype=str)
+                vec.vocabulary_ = array
         return state
 
     def __setstate__(self, state: dict) -> None:

@@ -69,6 +69,17 @@ def test_save_and_load_round_trip(tiny, tmp_path):
     assert isinstance(tiny.word_.vocabulary_, dict)  # saving left the fitted tagger as it was
 
 
+def test_save_keeps_terms_numpy_would_change(tmp_path):
+    """A character n-gram can end in NUL, which a numpy string array drops: such a
+    vocabulary is saved as a dict, and loads unchanged."""
+    texts = ["ab\x00 cd", "ab\x00 cd ef", "plain words here", "plain words again", "more words"] * 3
+    model = tag.Tagger(criteria=["a"], cv=2, min_positives=2, max_word_features=50, max_char_features=200)
+    model.fit(texts, np.array([[1], [0], [1], [0], [1]] * 3), contexts=[""] * len(texts))
+    assert any(term.endswith("\x00") for term in model.char_.vocabulary_)
+    tag.save_model(model, tmp_path)
+    assert tag.load_model(tmp_path).char_.vocabulary_ == model.char_.vocabulary_
+
+
 def test_load_model_reads_files_with_vocabulary_dicts(tiny, tmp_path, monkeypatch):
     """Models saved before vocabularies were stored as arrays still load and predict the same."""
     monkeypatch.setattr(tag.Tagger, "_VECTORIZERS", ())  # save the way older versions did
