@@ -472,7 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep each run's workspace (WORK/ws-N-jJOBS) for inspection")
     parser.add_argument("--table", type=Path, help="only print the tables of a --json file")
     parser.add_argument("--profile", nargs="?", const=Path("."), type=Path,
-                        help="profile the stages with pyinstrument; text reports go to this folder")
+                        help="profile the timed run of the stages with pyinstrument (its times then include the "
+                             "profiler's cost); text reports go to this folder")
     parser.add_argument("--no-memory", dest="memory", action="store_false",
                         help="skip the second, memory-sampling run of the stages (no peak memory reported)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
