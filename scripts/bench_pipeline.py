@@ -297,7 +297,9 @@ def child_crawl(args: argparse.Namespace) -> dict:
         started = time.perf_counter()
         summary = crawl(ws, read_companies(args.companies), settings, progress=False)
         seconds = time.perf_counter() - started
-    return {"crawl": {"seconds": seconds, "rss": rss.peak, "cpu": rss.cpu, "fetched": summary.fetched,
+    # The crawl runs once, sampled: its seconds are also its "meter on" seconds.
+    return {"crawl": {"seconds": seconds, "metered_seconds": seconds, "rss": rss.peak, "cpu": rss.cpu,
+                      "fetched": summary.fetched,
                       "failed": summary.outcomes.get("failed", 0)}}
 
 
@@ -414,14 +416,15 @@ def table(rows: list[dict]) -> str:
         for stage in (*STAGES, "end to end"):
             part = [r[s] for s in STAGES] if stage == "end to end" else [r[stage]]
             sec = sum(p["seconds"] for p in part)
-            metered = sum(p.get("metered_seconds", p["seconds"]) for p in part)
+            metered = (f"{sum(p['metered_seconds'] for p in part):.1f}"
+                       if all("metered_seconds" in p for p in part) else "–")
             cpu = sum(p["cpu"] for p in part) if all("cpu" in p for p in part) else None
             rss = _peak(r, stage)
             cpu_text = ("–", "–") if cpu is None else (f"{cpu:.1f}", f"{1000 * cpu / r['documents']:.1f}")
             out.append(
                 f"| {r['n']} | {r['jobs']} | {stage} | {sec:.1f} | {cpu_text[0]} | {r['documents'] / sec:.1f} "
                 f"| {r['pdf_pages'] / sec:.1f} | {r['passages'] / sec:.0f} | {1000 * sec / r['documents']:.1f} "
-                f"| {cpu_text[1]} | {metered:.1f} | {'–' if rss is None else f'{rss / 2**20:.0f}'} |")
+                f"| {cpu_text[1]} | {metered} | {'–' if rss is None else f'{rss / 2**20:.0f}'} |")
     corpus = sorted({(r["n"], r["documents"], r["pdfs"], r["pdf_pages"], r["passages"], r["errors"],
                       round(r.get("loadavg", 0), 1), r["jobs"]) for r in rows})
     out += ["", "| N | jobs | documents | PDFs | PDF pages | passages | errors | load average |",
