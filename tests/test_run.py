@@ -8,9 +8,9 @@ import pytest
 
 from pipeline import store
 from pipeline.run import current_tags, run_extract, run_score, run_tag
-from pipeline.tasks import extract_and_segment
 from pipeline.settings import CORPORA_DIR, Settings
 from pipeline.store import Workspace
+from pipeline.tasks import extract_and_segment
 from pipeline.workflow import RunResult, workspace_totals
 
 RESULT_TABLES = {
