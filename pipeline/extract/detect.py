@@ -12,7 +12,7 @@ import charset_normalizer
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|script)\b", re.I | re.S)
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _CHARSET_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
-_EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text", ".text": "text", ".md": "text"}
+_EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 # The encodings of the WHATWG Encoding Standard, the only ones browsers decode web pages in:
 # guessing among them keeps an undeclared German page from being read as a DOS code page.
 _WEB_ENCODINGS = (
@@ -26,7 +26,7 @@ _WEB_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
 
 
 def detect_kind(data: bytes, content_type: str = "", url: str = "") -> str | None:
-    """``"pdf"``, ``"html"``, ``"text"`` or None: magic bytes first, then Content-Type, then extension.
+    """``"pdf"``, ``"html"``, ``"markdown"``, ``"text"`` or None: magic bytes first, then Content-Type, then extension.
 
     A PDF served as ``text/html`` is a PDF; an HTML error page served as ``application/pdf``
     is HTML.
@@ -41,9 +41,11 @@ def detect_kind(data: bytes, content_type: str = "", url: str = "") -> str | Non
         return "pdf"
     if mime in ("text/html", "application/xhtml+xml"):
         return "html"
-    if mime == "text/plain":
-        return "text"
+    if mime in ("text/markdown", "text/x-markdown"):
+        return "markdown"
     suffix = PurePosixPath(urlsplit(url).path if "://" in url else url).suffix.lower()
+    if mime == "text/plain":  # raw Markdown is often served as text/plain
+        return "markdown" if _EXTENSIONS.get(suffix) == "markdown" else "text"
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     if head and b"\x00" not in head and head.lstrip()[:1] == b"<" and b">" in head:
