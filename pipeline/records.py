@@ -79,7 +79,8 @@ class Passage:
 
     ``passage_id`` derives from the version's content hash and the offsets, so the same
     content always gets the same ids. ``context_before``/``context_after`` hold the
-    neighbouring sentences of the same document.
+    neighbouring sentences of the same document. ``kind`` says whether it can be evidence
+    (:mod:`pipeline.passage_kind`).
     """
 
     passage_id: str
@@ -92,6 +93,7 @@ class Passage:
     char_end: int
     context_before: str = ""
     context_after: str = ""
+    kind: str = "prose"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -17,11 +17,13 @@ from tqdm.auto import tqdm
 
 from . import score as scoring
 from .parallel import pmap
+from .passage_kind import EVIDENCE_KINDS
 from .settings import Settings
 from .store import Workspace, now
 from .tasks import extract_and_segment, model_id_of, score_one, tag_passages
 
 log = logging.getLogger("hrdc.run")
+_EVIDENCE_SQL = ", ".join(f"'{k}'" for k in EVIDENCE_KINDS)  # headings, menus and boilerplate are never tagged
 
 
 @dataclass
@@ -100,14 +102,16 @@ def run_extract(ws: Workspace, settings: Settings, *, progress: bool = True) -> 
 def _passage_groups(ws: Workspace, shas: Sequence[str], model: str) -> Iterator[tuple[str, str, list[dict]]]:
     for sha in shas:
         rows = ws.query(
-            "SELECT passage_id, text, context_before, context_after FROM passages WHERE sha256=? ORDER BY seq",
+            f"SELECT passage_id, text, context_before, context_after FROM passages WHERE sha256=? "
+            f"AND kind IN ({_EVIDENCE_SQL}) ORDER BY seq",
             (sha,),
         )
         yield model, sha, [dict(r) for r in rows]
 
 
 def run_tag(ws: Workspace, settings: Settings, *, progress: bool = True) -> StageSummary:
-    """Tag the passages of every extracted version the current model has not tagged yet."""
+    """Tag the evidence passages (:data:`~pipeline.passage_kind.EVIDENCE_KINDS`) of every
+    extracted version the current model has not tagged yet."""
     started = time.perf_counter()
     expected = model_id_of(settings.model)
     shas = [r["sha256"] for r in ws.query(  # largest first, as in run_extract
@@ -158,7 +162,7 @@ def current_tags(ws: Workspace, model_id: str, company_id: str | None = None, *,
             FROM documents d
             CROSS JOIN versions v ON v.doc_id = d.doc_id
                  AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
-            CROSS JOIN passages p ON p.sha256 = v.sha256
+            CROSS JOIN passages p ON p.sha256 = v.sha256 AND p.kind IN ({_EVIDENCE_SQL})
             CROSS JOIN tags t ON t.passage_id = p.passage_id AND t.model = ? {label}
             LEFT JOIN passage_attributes a ON a.passage_id = p.passage_id AND a.model = t.model
             {where}

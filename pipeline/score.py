@@ -35,11 +35,18 @@ TAG_COLUMNS = (
 class ScoringRules:
     """How tagged passages become verdicts.
 
-    ``full_min_passages=2``: one sentence rarely meets every element of an RDR indicator;
-    two independent affirmative passages is the bar we use for "full".
+    - ``full_min_passages``: one sentence rarely meets every element of an RDR indicator;
+      this many distinct affirmative passages is the bar for "full".
+    - ``min_evidence_score``: a labelled passage below this calibrated score is not evidence.
+      Some criteria's F1-optimal thresholds are as low as 0.05 (tiny training sets), and
+      verdicts then rested on passages scored 0.06-0.10 that did not support them.
+    - ``full_min_score``: "full" also needs its best passage at or above this score.
+    - ``max_evidence``: quotes kept per verdict.
     """
 
     full_min_passages: int = 2
+    min_evidence_score: float = 0.0
+    full_min_score: float = 0.0
     max_evidence: int = 5
 
 
@@ -51,10 +58,15 @@ def score_company(
 ) -> list[Verdict]:
     """Verdicts for one company over ``criteria`` (taxonomy Criterion objects).
 
-    ``tags`` holds the company's tagged passages with :data:`TAG_COLUMNS`; a passage that
-    appears in several documents (the same content under two URLs) counts once.
+    ``tags`` holds the company's tagged passages with :data:`TAG_COLUMNS`. The same text counts
+    once per company (a passage under two URLs, a name line repeated on every page, a paragraph
+    repeated in the terms and the privacy policy), compared after folding case and white space.
     """
-    supporting = tags[tags["label"].astype(bool)] if len(tags) else tags
+    if len(tags):
+        supporting = tags[tags["label"].astype(bool) & (tags["score"] >= rules.min_evidence_score)]
+        supporting = supporting.assign(_text_key=supporting["text"].map(_text_key))
+    else:
+        supporting = tags
     by_criterion = {c: g for c, g in supporting.groupby("criterion", sort=False)} if len(supporting) else {}
     verdicts = []
     for criterion in criteria:
@@ -63,10 +75,11 @@ def score_company(
             verdicts.append(Verdict(company_id, criterion.framework, criterion.id, "none", 0.0, 0, ()))
             continue
         group = group.sort_values(["score", "passage_id"], ascending=[False, True])
-        group = group.drop_duplicates("passage_id")
+        group = group.drop_duplicates("passage_id").drop_duplicates("_text_key")
         qualified = ~(group["future"].astype(bool) | group["negative"].astype(bool))
         n_affirmative = int(qualified.sum())
-        verdict = "full" if n_affirmative >= rules.full_min_passages else "partial"
+        strong = bool(qualified.any()) and float(group.loc[qualified, "score"].max()) >= rules.full_min_score
+        verdict = "full" if n_affirmative >= rules.full_min_passages and strong else "partial"
         # Affirmative passages first: they are what earned the verdict.
         ranked = pd.concat([group[qualified], group[~qualified]])
         evidence = tuple(_evidence(row) for row in ranked.head(rules.max_evidence).itertuples(index=False))
@@ -75,6 +88,10 @@ def score_company(
                     int(len(group)), evidence)
         )
     return verdicts
+
+
+def _text_key(text: str) -> str:
+    return " ".join(str(text).lower().split())
 
 
 def _evidence(row) -> Evidence:

@@ -13,6 +13,7 @@ from functools import lru_cache
 import spacy
 from spacy.attrs import IDX, SENT_START
 
+from pipeline.passage_kind import passage_kind
 from pipeline.records import Block, Extraction, Passage, stable_id
 
 CONTEXT_WORDS = 100
@@ -112,7 +113,7 @@ def segment(extraction: Extraction, sha256: str, *, max_sentences: int = 5, max_
     A paragraph (or a list with its lead-in) is one passage when it has at most
     ``max_sentences`` sentences and ``max_chars`` characters; longer ones are cut between
     sentences, and a single over-long sentence at whitespace. Headings are not passages: they
-    are each passage's ``section``.
+    are each passage's ``section``. Each passage gets its :func:`~pipeline.passage_kind.passage_kind`.
     """
     if max_sentences < 1 or max_chars < 20:
         raise ValueError(f"max_sentences={max_sentences}, max_chars={max_chars}: need at least 1 sentence and 20 characters")
@@ -128,12 +129,14 @@ def segment(extraction: Extraction, sha256: str, *, max_sentences: int = 5, max_
         stop = cursor
         while stop < len(spans) and spans[stop][1] <= hi:
             stop += 1
+        block_kind = "li" if all(b.kind == "li" for b in unit) else unit[0].kind
         for start, end, first, last in _chunks(spans[cursor:stop], text, max_sentences, max_chars):
             before, after = _context(text, spans, words, cursor + first, cursor + last)
             passages.append(Passage(
                 passage_id=stable_id(sha256, start, end), sha256=sha256, seq=len(passages),
                 text=text[start:end], page=unit[0].page, section=" > ".join(unit[0].section),
                 char_start=start, char_end=end, context_before=before, context_after=after,
+                kind=passage_kind(text[start:end], block_kind),
             ))
         cursor = stop
     return passages

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .records import now, sha256_bytes  # noqa: F401 (part of the store's API)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: passages.kind
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -115,7 +115,8 @@ CREATE TABLE IF NOT EXISTS passages (
     char_start INTEGER NOT NULL,
     char_end INTEGER NOT NULL,
     context_before TEXT,
-    context_after TEXT
+    context_after TEXT,
+    kind TEXT NOT NULL DEFAULT 'prose'  -- pipeline.passage_kind.KINDS
 );
 CREATE INDEX IF NOT EXISTS passages_sha ON passages (sha256);
 CREATE TABLE IF NOT EXISTS tags (
@@ -227,10 +228,29 @@ class Workspace:
                 raise StoreError(
                     f"workspace {self.path} was written by a newer hrdc (schema {found[0]}); upgrade hrdc"
                 )
+        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(passages)")}
         self._conn.executescript(SCHEMA)
+        if columns and "kind" not in columns:
+            self._add_passage_kinds()
         self._conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
+
+    def _add_passage_kinds(self) -> None:
+        """Schema 1 -> 2: classify the stored passages (block kinds were not stored: text only)."""
+        from .passage_kind import passage_kind
+
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute("ALTER TABLE passages ADD COLUMN kind TEXT NOT NULL DEFAULT 'prose'")
+            rows = self._conn.execute("SELECT passage_id, text FROM passages").fetchall()
+            self._conn.executemany(
+                "UPDATE passages SET kind=? WHERE passage_id=?",
+                [(kind, pid) for pid, text in rows if (kind := passage_kind(text)) != "prose"])
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
 
     # -- SQL helpers ----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -382,6 +402,32 @@ class Workspace:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as c:
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- results --------------------------------------------------------------------------
+    def latest_scores(self, framework: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The latest scoring run's verdicts of ``framework`` (company, criterion, verdict, score)
+        and its framework scores (company, framework, score: ``rdr``, ``rdr.G`` ...); company is
+        the name in the companies file."""
+        verdicts = self.frame(
+            """SELECT c.name AS company, s.criterion, s.verdict, s.score FROM scores s
+               JOIN companies c USING (company_id)
+               WHERE s.run_id = (SELECT MAX(run_id) FROM scores) AND s.framework = ?""", (framework,))
+        totals = self.frame(
+            """SELECT c.name AS company, f.framework, f.score FROM framework_scores f
+               JOIN companies c USING (company_id)
+               WHERE f.run_id = (SELECT MAX(run_id) FROM framework_scores)
+                 AND (f.framework = ? OR f.framework LIKE ?)""", (framework, f"{framework}.%"))
+        return verdicts, totals
+
+    def passage_counts(self) -> pd.DataFrame:
+        """Passages in each company's current documents (latest versions): company, n_passages."""
+        return self.frame(
+            """SELECT c.name AS company, COUNT(DISTINCT p.passage_id) AS n_passages FROM companies c
+               LEFT JOIN documents d USING (company_id)
+               LEFT JOIN versions v ON v.doc_id = d.doc_id
+                    AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
+               LEFT JOIN passages p ON p.sha256 = v.sha256
+               GROUP BY c.name ORDER BY c.name""")
 
 
 def _hint(error: str) -> str:
