@@ -184,7 +184,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import main
 
-    return main(args.what or None, args.out)
+    return main(args.what or None, args.out, edition=args.edition, workspace=args.workspace, detail=args.detail)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -303,7 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("evaluate", cmd_evaluate, "evaluate the tagger on the shared data sets")
     p.add_argument("what", nargs="*", help="which evaluations (default: all)")
-    p.add_argument("--out", help="write metrics JSON here")
+    p.add_argument("--out", help="write metrics JSON here (a FILE, or a DIR that also gets realdocs' CSVs)")
+    g = p.add_argument_group("realdocs")
+    g.add_argument("--edition", choices=("2020", "2022", "both"), default="both", help="RDR edition (default both)")
+    g.add_argument("--workspace", help="run hrdc into DIR/<edition> (reused if present; default: a temporary folder)")
+    g.add_argument("--detail", action="store_true", help="print per-indicator and per-company tables")
 
     p = add("review", cmd_review, "export uncertain passages for review, or import corrected labels")
     p.add_argument("action", choices=("export", "import"))

@@ -8,7 +8,8 @@ beside every number.
 
 Evaluations: ``aims`` (train AU → test CA and back), ``rdr`` (company-grouped 5-fold on the
 evidence quotes), ``opp115`` (the shipped default model on OPP-115 policies it never saw),
-``attributes`` (future / negative detection on the AIMS CA sets).
+``attributes`` (future / negative detection on the AIMS CA sets), ``realdocs`` (hrdc's RDR
+scores on real company policies against RDR's published results; :mod:`pipeline.realdocs`).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from sklearn.model_selection import GroupKFold
 from . import attributes, datasets
 from .settings import DEFAULT_MODEL, REPO_ROOT
 
-EVALUATIONS = ("aims", "rdr", "opp115", "attributes")
+EVALUATIONS = ("aims", "rdr", "opp115", "attributes", "realdocs")
 
 PUBLISHED = {
     "aims:AU->CA": "BERT no context 0.677, BERT 100-word context 0.700, GPT-4o 0.582 (AIMSCheck Table 2, trained on the AIMS.au training split, far more data than our 50 statements)",
@@ -267,6 +268,10 @@ def render_table(results: dict) -> str:
         if "published_model_on_this_set" in r:
             published = f"{published} (recomputed: {_fmt(r['published_model_on_this_set'])})"
         lines.append(f"| {key} ({r['population']}, {r['positives']}/{r['n']}) | positive-class F1 | {_fmt(r['ours'])} | – | {published} |")
+    if "realdocs" in results:
+        from .realdocs import table_rows
+
+        lines += table_rows(results["realdocs"])
     return "\n".join(lines) + "\n"
 
 
@@ -327,7 +332,9 @@ def write_model_card(folder: str | Path) -> Path:
     return path
 
 
-def run(what: list[str] | None = None, config_path: str | None = None) -> dict:
+def run(what: list[str] | None = None, config_path: str | None = None, *, edition: str = "both",
+        workspace: str | None = None) -> dict:
+    """Run the evaluations ``what`` (default all); ``edition`` and ``workspace`` are realdocs'."""
     from .train import load_config
 
     config = load_config(config_path)
@@ -342,16 +349,26 @@ def run(what: list[str] | None = None, config_path: str | None = None) -> dict:
             results["opp115"] = evaluate_opp115(config)
         elif name == "attributes":
             results["attributes"] = evaluate_attributes()
+        elif name == "realdocs":
+            from . import realdocs
+
+            results["realdocs"] = realdocs.to_json(realdocs.run(edition, workspace))
         timings[name] = round(time.perf_counter() - start, 1)
     results["seconds"] = timings
     return results
 
 
-def main(what: list[str] | None = None, out: str | None = None) -> int:
-    """``hrdc evaluate [aims rdr opp115 attributes] [--out FILE]``.
+def main(what: list[str] | None = None, out: str | None = None, *, edition: str = "both",
+         workspace: str | None = None, detail: bool = False) -> int:
+    """``hrdc evaluate [aims rdr opp115 attributes realdocs] [--out PATH]``.
 
-    Without ``--out`` the results also go to ``models/default/evaluation.json`` and its model card.
+    ``--out`` names the metrics JSON file, or a folder (an existing one, or a path without a
+    suffix) that gets ``evaluation.json``; realdocs' CSVs go to that folder (beside the file).
+    Without ``--out`` the results also go to ``models/default/evaluation.json`` and its model
+    card. realdocs: ``edition`` (2020, 2022, both), ``workspace`` (reuse a folder; default a
+    temporary one), ``detail`` (print per-indicator and per-company tables).
     """
+    from . import realdocs
     from .tag import ModelError
     from .train import ConfigError
 
@@ -360,14 +377,25 @@ def main(what: list[str] | None = None, out: str | None = None) -> int:
         print(f"hrdc evaluate: unknown evaluation(s) {', '.join(unknown)}; choose from {', '.join(EVALUATIONS)}", file=sys.stderr)
         return 2
     try:
-        results = run(what)
+        results = run(what, edition=edition, workspace=workspace)
     except (datasets.DatasetError, ConfigError, ModelError) as exc:
         print(f"hrdc evaluate: {exc}", file=sys.stderr)
         return 2
     print(render_table(results), end="")
+    if "realdocs" in results:
+        print(realdocs.render_answerable(results["realdocs"]), end="")
+        if detail:
+            print(realdocs.render_detail(results["realdocs"]), end="")
     text = json.dumps(results, indent=2) + "\n"
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        path = Path(out)
+        if path.is_dir() or not path.suffix:
+            path = path / "evaluation.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if "realdocs" in results:
+            for written in realdocs.write_csvs(results["realdocs"], path.parent):
+                print(written)
     elif (DEFAULT_MODEL / "meta.json").exists():
         path = DEFAULT_MODEL / "evaluation.json"
         previous = json.loads(path.read_text()) if path.exists() else {}
