@@ -40,7 +40,7 @@ _BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^(?:all rights reserved|back to top|skip to (?:main )?content|print(?: this page)?|share(?: this)?)\.?$",
 )]
 _CALL_TO_ACTION = re.compile(
-    r"^(?:browse|shop|buy|order|sign (?:up|in)|log ?in|register|subscribe|download|learn more|read more|find out"
+    r"^(?:browse|shop|buy|start your|order|sign (?:up|in)|log ?in|register|subscribe|download|learn more|read more|find out"
     r"|see (?:all|more)|view (?:all|more)|explore|discover|get (?:started|the app)|try|join|switch|upgrade|compare"
     r"|contact sales|go to|click here|more info)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?;:]['\")\]]?$")
@@ -66,12 +66,12 @@ def passage_kind(text: str, block_kind: str = "p") -> str:
         return "navigation"
     if block_kind == "table":
         return "table"
-    if not sentence and _title_like(words):
-        return "navigation" if block_kind == "li" else "title"
+    if (not sentence or len(words) <= 3) and _title_like(words):
+        return "navigation" if block_kind == "li" else "title"  # "Halcyra, Inc." is a name line
     if block_kind == "li":
         return "list_item"
-    if not sentence and len(words) <= 3:
-        return "title"  # a name line or a stray label
+    if not sentence and len(words) <= 6:
+        return "title"  # a label or a chart caption, not a statement
     return "prose"
 
 
