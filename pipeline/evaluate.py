@@ -9,7 +9,9 @@ beside every number.
 Evaluations: ``aims`` (train AU → test CA and back), ``rdr`` (company-grouped 5-fold on the
 evidence quotes), ``opp115`` (the shipped default model on OPP-115 policies it never saw),
 ``attributes`` (future / negative detection on the AIMS CA sets), ``realdocs`` (hrdc's RDR
-scores on real company policies against RDR's published results; :mod:`pipeline.realdocs`).
+scores on real company policies against RDR's published results; :mod:`pipeline.realdocs`),
+``evidence`` (whole AIMS statements through segment/tag/score: the share of MSA verdicts whose
+top quote, and of all quotes shown, are sentences the experts labelled; :mod:`pipeline.evidence_eval`).
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from sklearn.model_selection import GroupKFold
 from . import attributes, datasets
 from .settings import DEFAULT_MODEL, REPO_ROOT
 
-EVALUATIONS = ("aims", "rdr", "opp115", "attributes", "realdocs")
+EVALUATIONS = ("aims", "rdr", "opp115", "attributes", "realdocs", "evidence")
 
 PUBLISHED = {
     "aims:AU->CA": "BERT no context 0.677, BERT 100-word context 0.700, GPT-4o 0.582 (AIMSCheck Table 2, trained on the AIMS.au training split, far more data than our 50 statements)",
@@ -117,11 +119,14 @@ def _baseline(ts) -> Baseline:
 
 def _train_pair(rows: pd.DataFrame, criteria: list[str], config: dict):
     """Our tagger and the TF-IDF+LR baseline, trained on the same rows."""
+    ts = _training_set(rows, criteria, config)
+    return _fit_ours(ts, criteria, config), _baseline(ts)
+
+
+def _fit_ours(ts, criteria: list[str], config: dict):
     from .tag import Tagger
 
-    ts = _training_set(rows, criteria, config)
-    ours = Tagger(criteria=criteria, **(config.get("model") or {})).fit(ts.texts, ts.Y, ts.contexts, ts.groups, ts.W)
-    return ours, _baseline(ts)
+    return Tagger(criteria=criteria, **(config.get("model") or {})).fit(ts.texts, ts.Y, ts.contexts, ts.groups, ts.W)
 
 
 def _labels_matrix(labels: pd.Series, criteria: list[str]) -> np.ndarray:
@@ -136,18 +141,34 @@ def _other_sources(config: dict, exclude: str) -> pd.DataFrame:
 
 
 # -- evaluations ----------------------------------------------------------------------------
+AIMS_CRITERIA = [f"msa.{c}" for c in datasets.AIMS_COLUMNS]
+
+
+def aims_training_rows(train_j: str, config: dict, others: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The training rows of the AIMS split that trains on jurisdiction ``train_j``: its AIMS
+    sentences (negatives as the config's ``aims.negative_for`` says) plus the config's other sources."""
+    aims_spec = config["sources"].get("aims") or {}
+    train = datasets.load_aims(train_j, context_sentences=config.get("context_sentences", 1))
+    train["negative_for"] = [aims_spec.get("negative_for", ["msa"])] * len(train)
+    others = _other_sources(config, "aims") if others is None else others
+    return pd.concat([train, others], ignore_index=True)
+
+
+def train_aims_tagger(train_j: str, config: dict):
+    """Our tagger as ``evaluate_aims`` trains it for the split that trains on ``train_j``."""
+    ts = _training_set(aims_training_rows(train_j, config), AIMS_CRITERIA, config)
+    return _fit_ours(ts, AIMS_CRITERIA, config)
+
+
 def evaluate_aims(config: dict) -> dict:
     """Cross-jurisdiction AIMS: mean F1 over the 9 criteria UK/CA annotate."""
-    criteria = [f"msa.{c}" for c in datasets.AIMS_COLUMNS]
+    criteria = AIMS_CRITERIA
     nine = [criteria.index(f"msa.{c}") for c in datasets.AIMS_SHARED9]
-    aims_spec = config["sources"].get("aims") or {}
     others = _other_sources(config, "aims")
     results = {}
     for train_j, test_j in (("AU", "CA"), ("CA", "AU")):
-        train = datasets.load_aims(train_j, context_sentences=config.get("context_sentences", 1))
-        train["negative_for"] = [aims_spec.get("negative_for", ["msa"])] * len(train)
         test = datasets.load_aims(test_j, context_sentences=1)
-        ours, base = _train_pair(pd.concat([train, others], ignore_index=True), criteria, config)
+        ours, base = _train_pair(aims_training_rows(train_j, config, others), criteria, config)
         y = _labels_matrix(test["labels"], criteria)[:, nine]
         thr = np.array([ours.thresholds_[criteria[j]] for j in nine])
         pred = ours.predict_proba(test["text"].tolist(), test["context"].tolist())[:, nine] >= thr
@@ -272,6 +293,10 @@ def render_table(results: dict) -> str:
         from .realdocs import table_rows
 
         lines += table_rows(results["realdocs"])
+    if "evidence" in results:
+        from . import evidence_eval
+
+        lines += evidence_eval.table_rows(results["evidence"])
     return "\n".join(lines) + "\n"
 
 
@@ -353,6 +378,10 @@ def run(what: list[str] | None = None, config_path: str | None = None, *, editio
             from . import realdocs
 
             results["realdocs"] = realdocs.to_json(realdocs.run(edition, workspace))
+        elif name == "evidence":
+            from . import evidence_eval
+
+            results["evidence"] = evidence_eval.evaluate(config)
         timings[name] = round(time.perf_counter() - start, 1)
     results["seconds"] = timings
     return results
@@ -360,7 +389,7 @@ def run(what: list[str] | None = None, config_path: str | None = None, *, editio
 
 def main(what: list[str] | None = None, out: str | None = None, *, edition: str = "both",
          workspace: str | None = None, detail: bool = False) -> int:
-    """``hrdc evaluate [aims rdr opp115 attributes realdocs] [--out PATH]``.
+    """``hrdc evaluate [aims rdr opp115 attributes realdocs evidence] [--out PATH]``.
 
     ``--out`` names the metrics JSON file, or a folder (an existing one, or a path without a
     suffix) that gets ``evaluation.json``; realdocs' CSVs go to that folder (beside the file).
@@ -386,6 +415,10 @@ def main(what: list[str] | None = None, out: str | None = None, *, edition: str 
         print(realdocs.render_answerable(results["realdocs"]), end="")
         if detail:
             print(realdocs.render_detail(results["realdocs"]), end="")
+    if "evidence" in results:
+        from . import evidence_eval
+
+        print(evidence_eval.render_detail(results["evidence"]), end="")
     text = json.dumps(results, indent=2) + "\n"
     if out:
         path = Path(out)
