@@ -19,7 +19,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -28,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from . import attributes, datasets
+from .metrics import bootstrap, f1_counts, f1_report, fmt as _fmt, grouped, mean_f1  # noqa: F401 (f1_counts: scripts use it)
 from .settings import DEFAULT_MODEL, REPO_ROOT
 
 EVALUATIONS = ("aims", "rdr", "opp115", "attributes", "realdocs", "evidence")
@@ -40,46 +40,6 @@ PUBLISHED = {
     "future": "NLTK tense heuristic F1 0.414 on AIMS UK future (kept back); different set",
     "negative": "zero-shot BART-MNLI positive-class F1 0.389 on this set",
 }
-
-
-# -- metrics --------------------------------------------------------------------------------
-def f1_counts(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
-    """Per-column (tp, fp, fn) of boolean matrices y and pred: shape (3, n_columns)."""
-    y, pred = y.astype(bool), pred.astype(bool)
-    return np.stack([(y & pred).sum(0), (~y & pred).sum(0), (y & ~pred).sum(0)]).astype(float)
-
-
-def mean_f1(counts: np.ndarray) -> float:
-    """Mean F1 over columns; a column with neither gold nor predicted positives is left out."""
-    tp, fp, fn = counts
-    denom = 2 * tp + fp + fn
-    if not (denom > 0).any():
-        return 0.0
-    return float(np.mean(2 * tp[denom > 0] / denom[denom > 0]))
-
-
-def bootstrap(stat: Callable[[np.ndarray], float], per_group: np.ndarray, n: int = 1000, seed: int = 0) -> tuple[float, float]:
-    """95% interval of ``stat(sum of per-group arrays)`` resampling groups with replacement."""
-    rng = np.random.default_rng(seed)
-    k = len(per_group)
-    values = [stat(per_group[rng.integers(0, k, k)].sum(0)) for _ in range(n)]
-    return float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))
-
-
-def grouped(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Sum row-level arrays (n, ...) into per-group arrays (n_groups, ...)."""
-    _, inverse = np.unique(groups, return_inverse=True)
-    out = np.zeros((inverse.max() + 1,) + values.shape[1:])
-    np.add.at(out, inverse, values)
-    return out
-
-
-def f1_report(y: np.ndarray, pred: np.ndarray, groups: np.ndarray) -> dict:
-    per_row = np.stack([y & pred, ~y & pred, y & ~pred], axis=1).astype(float)  # (n, 3, C)
-    per_group = grouped(per_row, groups)
-    value = mean_f1(per_group.sum(0))
-    lo, hi = bootstrap(mean_f1, per_group)
-    return {"value": round(value, 4), "ci95": [round(lo, 4), round(hi, 4)]}
 
 
 # -- models ---------------------------------------------------------------------------------
@@ -268,8 +228,6 @@ def evaluate_attributes() -> dict:
 
 
 # -- reporting ------------------------------------------------------------------------------
-def _fmt(entry: dict | None) -> str:
-    return "–" if not entry else f"{entry['value']:.3f} [{entry['ci95'][0]:.3f}, {entry['ci95'][1]:.3f}]"
 
 
 def render_table(results: dict) -> str:

@@ -35,6 +35,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .metrics import figure, fmt, ratio_of_sums
 from .records import Extraction, sha256_bytes
 from .score import ScoringRules
 
@@ -141,25 +142,6 @@ def verdict_rows(statement: Statement, verdicts, passage_spans: dict[str, Span],
 
 
 # -- metric ---------------------------------------------------------------------------------
-def _ratio(s: np.ndarray) -> float:
-    return float(s[0] / s[1]) if s[1] else float("nan")
-
-
-def share_with_interval(hits: np.ndarray, totals: np.ndarray, n: int = 1000, seed: int = 0) -> tuple[float, float, float]:
-    """sum(hits) / sum(totals) over groups, with a 95% bootstrap interval resampling groups.
-
-    Groups with a zero total add nothing to either sum and are left out of the resampling.
-    """
-    from .evaluate import bootstrap
-
-    per_group = np.column_stack([np.asarray(hits, float), np.asarray(totals, float)])
-    per_group = per_group[per_group[:, 1] > 0]
-    if not len(per_group):
-        return float("nan"), float("nan"), float("nan")
-    lo, hi = bootstrap(_ratio, per_group, n=n, seed=seed)
-    return _ratio(per_group.sum(0)), lo, hi
-
-
 SUMMARY_COLUMNS = [
     "split", "criterion", "statements", "verdicts", "top_labelled", "top_share", "top_lo", "top_hi",
     "quotes", "labelled_quotes", "quote_share", "quote_lo", "quote_hi",
@@ -183,8 +165,8 @@ def summarise(rows: pd.DataFrame, split: str, statements: Sequence[str], criteri
             pd.DataFrame(columns=["top_labelled", "quotes", "labelled_quotes"])
         per = per.reindex(list(statements), fill_value=0).astype(float)
         verdicts = part.groupby("statement").size().reindex(list(statements), fill_value=0).to_numpy(float)
-        top = share_with_interval(per["top_labelled"].to_numpy(), verdicts, n_boot)
-        allq = share_with_interval(per["labelled_quotes"].to_numpy(), per["quotes"].to_numpy(), n_boot)
+        top = ratio_of_sums(np.column_stack([per["top_labelled"].to_numpy(), verdicts]), n_boot)
+        allq = ratio_of_sums(per[["labelled_quotes", "quotes"]].to_numpy(), n_boot)
         out.append({
             "split": split, "criterion": criterion, "statements": len(statements), "verdicts": int(verdicts.sum()),
             "top_labelled": int(per["top_labelled"].sum()), "top_share": top[0], "top_lo": top[1], "top_hi": top[2],
@@ -195,20 +177,17 @@ def summarise(rows: pd.DataFrame, split: str, statements: Sequence[str], criteri
 
 
 # -- the pipeline on one statement ----------------------------------------------------------
-def tag_statement(model_key: str, statement: Statement) -> tuple[dict[str, Span], pd.DataFrame]:
-    """Segment and tag one statement as ``hrdc run`` does: (passage spans, labelled tags frame).
-
-    ``model_key`` names a tagger in :mod:`pipeline.tasks`' per-process cache (see :func:`_registered`).
-    """
+def tag_statement(tagger, statement: Statement) -> tuple[dict[str, Span], pd.DataFrame]:
+    """Segment and tag one statement as ``hrdc run`` does: (passage spans, labelled tags frame)."""
     from .passage_kind import EVIDENCE_KINDS
     from .score import TAG_COLUMNS
     from .segment import segment
-    from .tasks import tag_passages
+    from .tasks import tag_with
 
     sha = sha256_bytes(statement.extraction.text.encode("utf-8"))
     passages = [p for p in segment(statement.extraction, sha) if p.kind in EVIDENCE_KINDS]
     spans = {p.passage_id: (p.char_start, p.char_end) for p in passages}
-    _, _, tags, attrs = tag_passages(model_key, sha, [p.to_dict() for p in passages])
+    tags, attrs = tag_with(tagger, [p.to_dict() for p in passages])
     by_id = {p.passage_id: p for p in passages}
     flags = {a["passage_id"]: a for a in attrs}
     rows = [{
@@ -218,27 +197,6 @@ def tag_statement(model_key: str, statement: Statement) -> tuple[dict[str, Span]
         "retrieved_at": "", "sha256": sha,
     } for t in tags if t["label"]]  # run_score reads labelled tags only
     return spans, pd.DataFrame(rows, columns=list(TAG_COLUMNS))
-
-
-class _registered:
-    """Put an in-memory tagger into :mod:`pipeline.tasks`' cache for the block, so the evaluation
-    tags with the very function ``hrdc run`` uses."""
-
-    def __init__(self, tagger):
-        self.tagger, self.key = tagger, f"<evidence-eval:{id(tagger)}>"
-
-    def __enter__(self) -> str:
-        from . import tasks
-
-        with tasks._TAGGERS_LOCK:
-            tasks._TAGGERS[self.key] = self.tagger
-        return self.key
-
-    def __exit__(self, *exc) -> None:
-        from . import tasks
-
-        with tasks._TAGGERS_LOCK:
-            tasks._TAGGERS.pop(self.key, None)
 
 
 @dataclass
@@ -289,11 +247,10 @@ def prepare(split: str, config: dict | None = None, *, paragraph_sentences: int 
     skip = {f"msa.{c}" for c in datasets.AIMS_UNANNOTATED.get(test_j, ())}
     criteria = [f"msa.{c}" for c in datasets.AIMS_COLUMNS if f"msa.{c}" not in skip]
     spans, tags = [], []
-    with _registered(tagger) as key:
-        for statement in statements:
-            s, t = tag_statement(key, statement)
-            spans.append(s)
-            tags.append(t)
+    for statement in statements:
+        s, t = tag_statement(tagger, statement)
+        spans.append(s)
+        tags.append(t)
     return Prepared(split, criteria, statements, spans, tags, tagger.model_id,
                     {"train": round(trained - started, 1), "segment_tag": round(time.perf_counter() - trained, 1)})
 
@@ -358,8 +315,8 @@ def evaluate(config: dict, rules: ScoringRules | None = None, *, paragraph_sente
         for row in part.itertuples(index=False):
             figures = {
                 "verdicts": row.verdicts, "quotes": row.quotes,
-                "top_quote": _figure(row.top_share, row.top_lo, row.top_hi),
-                "all_quotes": _figure(row.quote_share, row.quote_lo, row.quote_hi),
+                "top_quote": figure(row.top_share, row.top_lo, row.top_hi),
+                "all_quotes": figure(row.quote_share, row.quote_lo, row.quote_hi),
             }
             if row.criterion == "all":
                 entry.update(figures)
@@ -371,29 +328,19 @@ def evaluate(config: dict, rules: ScoringRules | None = None, *, paragraph_sente
     return out
 
 
-def _figure(value: float, lo: float, hi: float) -> dict | None:
-    if np.isnan(value):
-        return None
-    return {"value": round(float(value), 4), "ci95": [round(float(lo), 4), round(float(hi), 4)]}
-
-
-def _fmt(entry: dict | None) -> str:
-    return "–" if not entry else f"{entry['value']:.3f} [{entry['ci95'][0]:.3f}, {entry['ci95'][1]:.3f}]"
-
-
 def table_rows(results: dict) -> list[str]:
     """Rows for :func:`pipeline.evaluate.render_table`."""
     lines = []
     for key, r in results.items():
         where = f"AIMS evidence {key.split(':', 1)[1]} ({r['statements']} whole statements)"
         lines.append(f"| {where} | share of {r['verdicts']} verdicts whose top quote is expert-labelled | "
-                     f"{_fmt(r['top_quote'])} | – | target >= {r['target']:.2f} |")
+                     f"{fmt(r['top_quote'])} | – | target >= {r['target']:.2f} |")
         lines.append(f"| {where} | share of all {r['quotes']} quotes shown that are expert-labelled | "
-                     f"{_fmt(r['all_quotes'])} | – | – |")
+                     f"{fmt(r['all_quotes'])} | – | – |")
         if "shared9" in r:
             f = r["shared9"]
             lines.append(f"| {where}, 9 shared criteria | top quote / all quotes expert-labelled ({f['verdicts']} verdicts) | "
-                         f"{_fmt(f['top_quote'])} / {_fmt(f['all_quotes'])} | – | – |")
+                         f"{fmt(f['top_quote'])} / {fmt(f['all_quotes'])} | – | – |")
     return lines
 
 
@@ -403,6 +350,6 @@ def render_detail(results: dict) -> str:
              "|---|---|---|---|---|---|"]
     for key, r in results.items():
         for criterion, f in r["per_criterion"].items():
-            lines.append(f"| {key.split(':', 1)[1]} | {criterion} | {f['verdicts']} | {_fmt(f['top_quote'])} | "
-                         f"{f['quotes']} | {_fmt(f['all_quotes'])} |")
+            lines.append(f"| {key.split(':', 1)[1]} | {criterion} | {f['verdicts']} | {fmt(f['top_quote'])} | "
+                         f"{f['quotes']} | {fmt(f['all_quotes'])} |")
     return "\n".join(lines) + "\n"

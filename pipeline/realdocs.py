@@ -13,7 +13,7 @@ import csv
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ from scipy.stats import spearmanr
 
 from . import rdr
 from .datasets import DatasetError
-from .evaluate import bootstrap
+from .metrics import fmt, ratio_of_sums
 from .score import company_type
 from .settings import CORPORA_DIR, Settings, data_dir
 from .taxonomy import load_taxonomy
@@ -196,11 +196,8 @@ def spearman_ci(x: Sequence[float], y: Sequence[float], n: int = 1000, seed: int
 def ratio_ci(per_company: np.ndarray) -> dict:
     """``sum(numerator) / sum(denominator)`` of per-company rows (numerator, denominator), with a
     95% interval resampling companies."""
-    ratio: Callable[[np.ndarray], float] = lambda s: float(s[0] / s[1]) if s[1] else float("nan")  # noqa: E731
-    if not len(per_company):
-        return metric(float("nan"), float("nan"), float("nan"), 0)
-    lo, hi = bootstrap(ratio, per_company)
-    return metric(ratio(per_company.sum(0)), lo, hi, int(per_company[:, 1].sum()))
+    per_company = np.asarray(per_company, float).reshape(-1, 2)
+    return metric(*ratio_of_sums(per_company), int(per_company[:, 1].sum()))
 
 
 def indicator_pairs(verdicts: pd.DataFrame, published: pd.DataFrame, answerable: pd.DataFrame) -> pd.DataFrame:
@@ -335,17 +332,10 @@ def table_rows(results: dict) -> Iterable[str]:
         where = f"realdocs {edition} ({len(r['companies'])} companies, {r['metrics']['mad']['n']} answerable indicator pairs)"
         for name, m in r["metrics"].items():
             old = OLD_METHOD.get(edition, {}).get(name)
-            yield (f"| {where} | {METRICS[name]} | {_fmt(m)} | – | "
+            yield (f"| {where} | {METRICS[name]} | {fmt(m)} | – | "
                    f"{'–' if old is None else f'indicator-level method (issue): {old:.3g}'} |")
         if "element_agreement" not in r["metrics"]:
             yield f"| {where} | {METRICS['element_agreement']} | n/a: indicator-level method | – | – |"
-
-
-def _fmt(m: dict) -> str:
-    if m["value"] is None:
-        return "–"
-    lo, hi = ("–" if x is None else f"{x:.3f}" for x in m["ci95"])
-    return f"{m['value']:.3f} [{lo}, {hi}]"
 
 
 def render_answerable(results: dict) -> str:
