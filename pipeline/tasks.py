@@ -77,9 +77,16 @@ def model_id_of(model: str) -> str:
 
 def tag_passages(model: str, sha256: str, passages: list[dict]) -> tuple[str, str, list[dict], list[dict]]:
     """The passages of one version -> (model id, sha256, tag rows, attribute rows)."""
+    tagger = _tagger(model)
+    tags, attrs = tag_with(tagger, passages)
+    return tagger.model_id, sha256, tags, attrs
+
+
+def tag_with(tagger, passages: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Passage dicts (``passage_id``, ``text``, ``context_before``, ``context_after``) -> (tag
+    rows, attribute rows) from ``tagger``; tags below :data:`TAG_STORE_FLOOR` are left out."""
     import numpy as np
 
-    tagger = _tagger(model)
     texts = [p["text"] for p in passages]
     contexts = [f"{p['context_before'] or ''} {p['context_after'] or ''}".strip() for p in passages]
     proba = tagger.predict_proba(texts, contexts) if texts else np.zeros((0, len(tagger.criteria_)))
@@ -93,7 +100,7 @@ def tag_passages(model: str, sha256: str, passages: list[dict]) -> tuple[str, st
     for p, a in zip(passages, tagger.attributes(texts) if texts else []):
         attrs.append({"model": tagger.model_id, "passage_id": p["passage_id"],
                       "future": bool(a["future"]), "negative": bool(a["negative"])})
-    return tagger.model_id, sha256, tags, attrs
+    return tags, attrs
 
 
 # -- score ----------------------------------------------------------------------------------
