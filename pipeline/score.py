@@ -75,7 +75,7 @@ def score_company(
             verdicts.append(Verdict(company_id, criterion.framework, criterion.id, "none", 0.0, 0, ()))
             continue
         group = group.sort_values(["score", "passage_id"], ascending=[False, True])
-        group = group.drop_duplicates("passage_id").drop_duplicates("_text_key")
+        group = group.drop_duplicates("_text_key")  # same passage id means same text
         qualified = ~(group["future"].astype(bool) | group["negative"].astype(bool))
         n_affirmative = int(qualified.sum())
         strong = bool(qualified.any()) and float(group.loc[qualified, "score"].max()) >= rules.full_min_score
