@@ -22,6 +22,8 @@ CROSSWALK_FILE = "crosswalk.yaml"
 RELATIONS = ("~", "⊂")  # same expectation; left is narrower than right
 SCOPES = ("company", "full", "services")
 COMPANY_TYPES = ("internet", "telecom")
+#: Kinds of service an RDR element can be limited to ("(For mobile ecosystems): ...").
+SERVICE_TYPES = ("digital_platform", "telecom", "mobile_ecosystem", "pda_ecosystem")
 
 _HEADER_REQUIRED = ("framework", "name", "edition", "source", "licence", "attribution", "criteria")
 _HEADER_OPTIONAL = ("groups",)
@@ -29,9 +31,9 @@ _GROUP_KEYS = (("id", "title"), ("description",))
 _CRITERION_KEYS = (
     ("id", "title"),
     ("description", "category", "family", "parent", "children", "scope", "excluded", "elements",
-     "signals", "maps_to", "doc_level"),
+     "signals", "maps_to", "doc_level", "doc_types"),
 )
-_ELEMENT_KEYS = (("id", "text"), ("reversed",))
+_ELEMENT_KEYS = (("id", "text"), ("reversed", "applies_to", "cues"))
 _CROSSWALK_KEYS = (("pairs",), ("name", "source", "description"))
 
 
@@ -46,6 +48,10 @@ class Element:
     id: str
     text: str
     reversed: bool = False
+    #: Service types the element is limited to (:data:`SERVICE_TYPES`); empty = every company.
+    applies_to: tuple[str, ...] = ()
+    #: Phrases a disclosure that answers this element (and not its siblings) tends to contain.
+    cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,9 @@ class Criterion:
     signals: tuple[str, ...] = ()
     maps_to: tuple[str, ...] = ()
     doc_level: bool = False
+    #: Document types (:data:`pipeline.doctype.DOCTYPES`) the indicator is about (P1a: the
+    #: privacy policy); finding one answers its elements.
+    doc_types: tuple[str, ...] = ()
 
 
 class Taxonomy:
@@ -349,6 +358,7 @@ def _read_framework(
             signals=f.strings(item, "signals"),
             maps_to=f.strings(item, "maps_to"),
             doc_level=f.flag(item, "doc_level"),
+            doc_types=f.strings(item, "doc_types"),
         ))
         where[cid] = (f, item)
 
@@ -363,7 +373,13 @@ def _read_elements(f: _File, item: _Map, cid: str) -> tuple[Element, ...]:
         eid = f.text(element, "id")
         if any(e.id == eid for e in elements):
             raise f.fail(element.line, f"{cid}: duplicate element id {eid!r}")
-        elements.append(Element(eid, f.text(element, "text"), f.flag(element, "reversed")))
+        applies_to = f.strings(element, "applies_to")
+        bad = [t for t in applies_to if t not in SERVICE_TYPES]
+        if bad:
+            raise f.fail(element.key_lines["applies_to"],
+                         f"{eid}: applies_to {bad[0]!r} must be one of {', '.join(SERVICE_TYPES)}")
+        elements.append(Element(eid, f.text(element, "text"), f.flag(element, "reversed"),
+                                applies_to, f.strings(element, "cues")))
     return tuple(elements)
 
 
