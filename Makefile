@@ -31,6 +31,7 @@ test: venv
 bench: venv
 	$(BIN)/python scripts/bench_extract.py
 	$(BIN)/python scripts/bench_crawl.py
+	$(BIN)/python scripts/bench_doctype.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache build *.egg-info

@@ -3,7 +3,8 @@
 Stages, each a module with a few verbs:
 
 - :mod:`pipeline.crawl` collects documents (``crawl``, ``changes``);
-- :mod:`pipeline.extract` and :mod:`pipeline.segment` turn bytes into passages;
+- :mod:`pipeline.extract` and :mod:`pipeline.segment` turn bytes into passages, and
+  :mod:`pipeline.doctype` says what kind of document it is (``detect_language``, ``classify_doctype``);
 - :mod:`pipeline.tag` scores passages against every criterion (``load_model``);
 - :mod:`pipeline.score` and :mod:`pipeline.rdr` turn tags into verdicts and RDR scores;
 - :mod:`pipeline.export` writes tables and the briefing;
@@ -27,7 +28,8 @@ _API = {
     "Evidence": "records", "Verdict": "records",
     # stages
     "crawl": "crawl", "changes": "crawl",
-    "extract": "extract", "extract_file": "extract", "detect_kind": "extract",
+    "extract": "extract", "extract_file": "extract", "detect_kind": "extract", "detect_language": "extract",
+    "classify_doctype": "doctype",
     "segment": "segment",
     "load_model": "tag", "Tagger": "tag",
     "score_company": "score", "ScoringRules": "score",

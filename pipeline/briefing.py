@@ -96,7 +96,7 @@ def _briefing_parts(report: Report, company: str | None = None) -> Iterator[str]
         title = "Human-rights disclosure coverage"
         toc = _toc(view, companies)
         body = itertools.chain(
-            [_overview(view), _changes_overview(view)],
+            [_overview(view), _not_assessed(report.meta), _changes_overview(view)],
             (_framework_section(view, fw) for fw in report.framework_ids),
             ['<section id="companies"><h2>Companies</h2></section>'],
             (_company_section(view, name) for name in companies),
@@ -213,6 +213,17 @@ def _overview(view: _View) -> str:
         f'<div class="scroll"><table class="grid"><thead><tr><th>Company</th><th>Sector</th>{head}'
         f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
     )
+
+
+def _not_assessed(meta: Mapping[str, Any]) -> str:
+    """Companies without a readable document: listed with the reason, never shown as 0."""
+    missing = meta.get("not_assessed") or {}
+    if not missing:
+        return ""
+    items = "".join(f"<li><strong>{_esc(c)}</strong>: {_esc(why)}</li>" for c, why in sorted(missing.items()))
+    return ('<section id="not-assessed"><h2>Not assessed</h2><p>These companies have no score: '
+            "hrdc found no document it could read for them, which says nothing about what they "
+            f"disclose.</p><ul>{items}</ul></section>")
 
 
 def _changes_overview(view: _View) -> str:
@@ -461,6 +472,11 @@ def _method() -> str:
         '<section id="method"><h2>How to read this briefing</h2><ul>'
         f'<li>{_verdict_badge("full")} 100: the criterion is covered by the published documents; '
         f'{_verdict_badge("partial")} 50: partly covered; {_verdict_badge("none")} 0: no disclosure found.</li>'
+        "<li>RDR indicators are judged question by question, as RDR's researchers do: each element "
+        "question is answered yes (100), partial (50) or no disclosure found (0), or left out where "
+        "RDR does not ask it of the company; the indicator's score is the mean, and it is full only "
+        "when every question is answered yes. The answers are in <code>rdr-element-results.csv</code>, "
+        "in RDR's own element-results format.</li>"
         "<li>Framework scores aggregate the criterion scores RDR-style (averages of criteria, "
         "then of categories).</li>"
         "<li>Every quote is verbatim from the linked document, with its page, retrieval date and "

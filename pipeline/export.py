@@ -75,6 +75,8 @@ VERDICTS = ("full", "partial", "none")
 # Heat colours for scores 0 / 50 / 100 (none / partial / full), shared with the briefing.
 SCORE_COLOURS = ("E8A49C", "F6D68E", "74C195")
 
+RDR_ELEMENTS_FILE = "rdr-element-results.csv"
+
 # Companies per chunk when the coverage and evidence tables are streamed into their files.
 CHUNK_COMPANIES = 50
 
@@ -136,6 +138,8 @@ class Report:
     meta: Mapping[str, Any] = field(default_factory=dict)
     criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
     evidence_source: Callable[[pd.DataFrame], Iterable[Any]] | None = None
+    #: RDR element answers in RDR's element-results format (:func:`pipeline.elements.rdr_element_table`).
+    rdr_elements: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         for name in ("coverage", "frameworks", "changes", "documents"):
@@ -398,9 +402,19 @@ class TableExporter(Exporter):
 
 
 class CsvExporter(TableExporter):
-    """One UTF-8 CSV per table; read back with :func:`read_table`."""
+    """One UTF-8 CSV per table; read back with :func:`read_table`. With element answers, also
+    ``rdr-element-results.csv`` in RDR's own element-results format."""
 
     format = "csv"
+
+    def export(self, report: Report, out_dir: Path) -> list[Path]:
+        paths = super().export(report, out_dir)
+        if len(report.rdr_elements):
+            path = out_dir / RDR_ELEMENTS_FILE
+            with atomic_path(path) as tmp:
+                report.rdr_elements.to_csv(tmp, index=False, lineterminator="\n")
+            paths.append(path)
+        return paths
 
     def write(self, chunks: Iterable[pd.DataFrame], path: Path) -> None:
         with open(path, "w", encoding="utf-8", newline="") as fh:

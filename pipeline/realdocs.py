@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -42,9 +42,11 @@ METRICS = {
     "spearman_G": "Spearman, governance (G) vs RDR",
     "spearman_F": "Spearman, freedom of expression (F) vs RDR",
     "spearman_P": "Spearman, privacy (P) vs RDR",
+    "spearman_answerable": "Spearman, company means over answerable indicators vs RDR's",
     "mad": "answerable indicators: mean abs(hrdc - RDR) (points)",
     "bias": "answerable indicators: mean hrdc - RDR (points)",
     "share_full": "answerable indicators: share of hrdc 'full' verdicts",
+    "spearman_total_ceiling": "ceiling: RDR's own answers on the answerable elements only, totals vs RDR totals",
     "spearman_passages": "Spearman, hrdc totals vs passages per company",
     "spearman_passages_rdr": "Spearman, RDR totals vs passages per company",
     "element_agreement": "answerable elements: hrdc = RDR (yes / partial / no)",
@@ -60,6 +62,7 @@ class EditionResult:
     indicators: pd.DataFrame  # indicator, companies, hrdc, rdr, difference, share_full
     answerable: pd.DataFrame  # company, rdr_company, indicator
     companies: pd.DataFrame  # company, rdr_company, hrdc_total, rdr_total, n_passages
+    baseline: pd.DataFrame | None = None  # the indicator-level method's metrics, same passages
 
 
 # -- data -----------------------------------------------------------------------------------
@@ -158,6 +161,22 @@ def run_hrdc(companies: Path, workspace: Path, settings: Settings) -> tuple[pd.D
         return (*ws.latest_scores("rdr"), ws.passage_counts())
 
 
+def indicator_method(workspace: Path, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The RDR verdicts and scores of the indicator-level method (a passage count per
+    indicator) on the same tagged passages, for comparison; the element-level run is scored
+    again afterwards so it stays the workspace's latest."""
+    from dataclasses import replace
+
+    from .run import run_score
+    from .store import Workspace
+
+    with Workspace(workspace, create=False) as ws:
+        run_score(ws, replace(settings, rdr_method="indicator"), progress=False)
+        found = ws.latest_scores("rdr")
+        run_score(ws, settings, progress=False)
+    return found
+
+
 def hrdc_element_results(workspace: Path) -> pd.DataFrame | None:
     """hrdc's element-level results (``exports/rdr-element-results.csv`` in RDR's format), or
     None while hrdc scores at indicator level."""
@@ -240,6 +259,21 @@ def per_indicator(pairs: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("indicator", key=lambda s: s.map(order)).round(2).reset_index(drop=True)
 
 
+def ceiling(edition: str, present: pd.Series, answerable: pd.DataFrame, rdr_totals: pd.DataFrame) -> dict:
+    """Spearman of RDR's totals with the totals RDR's own element answers give when every
+    element these documents cannot answer is "no disclosure found": the best agreement a
+    perfect reader of the supplied documents could reach."""
+    results = rdr.read_element_results(data_dir() / "rdr" / f"{edition}-element-results.csv")
+    results = results[results["company"].isin(set(present))].copy()
+    to_hrdc = {rdr_name: company for company, rdr_name in present.items()}
+    keep = set(zip(*answerable_elements(answerable).to_numpy().T))
+    inside = [(to_hrdc[c], e) in keep for c, e in zip(results["company"], results["element"])]
+    outside = ~np.array(inside) & (results["result"] != "NA").to_numpy()
+    results.loc[outside, "result"] = "no disclosure found"
+    totals = rdr.score_elements(results).totals.merge(rdr_totals, left_on="company", right_on="rdr_company")
+    return spearman_ci(totals["score"], totals["total"])
+
+
 def answerable_elements(answerable: pd.DataFrame) -> pd.DataFrame:
     """company, element: the elements of each company's answerable indicators."""
     elements = {short_id(c.id): [e.id for e in c.elements] for c in load_taxonomy().framework("rdr")}
@@ -269,9 +303,12 @@ def compare_edition(
              .merge(passages, on="company", how="left"))
     rows = {"spearman_total": spearman_ci(table["total_hrdc"], table["total_rdr"])}
     rows |= {f"spearman_{c}": spearman_ci(table[f"{c}_hrdc"], table[f"{c}_rdr"]) for c in CATEGORIES}
+    means = pairs.groupby("company")[["hrdc", "rdr"]].mean()
+    rows["spearman_answerable"] = spearman_ci(means["hrdc"], means["rdr"])
     rows |= pair_metrics(pairs)
     rows["spearman_passages"] = spearman_ci(table["total_hrdc"], table["n_passages"])
     rows["spearman_passages_rdr"] = spearman_ci(table["total_rdr"], table["n_passages"])
+    rows["spearman_total_ceiling"] = ceiling(edition, present, answerable, rdr_totals)
     if elements is not None:
         to_hrdc = {rdr_name: company for company, rdr_name in present.items()}
         rdr_elements = company_elements(rdr.read_element_results(data_dir() / "rdr" / f"{edition}-element-results.csv"))
@@ -294,7 +331,11 @@ def evaluate_edition(
         folder = Path(workspace) if workspace else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         verdicts, totals, passages = run_hrdc(companies_file(edition, Path(tmp), companies), folder, settings)
-        return compare_edition(edition, verdicts, totals, passages, hrdc_element_results(folder))
+        result = compare_edition(edition, verdicts, totals, passages, hrdc_element_results(folder))
+        if settings.rdr_method == "elements":
+            baseline = compare_edition(edition, *indicator_method(folder, settings), passages)
+            result = replace(result, baseline=baseline.metrics)
+        return result
 
 
 def editions(choice: str) -> tuple[str, ...]:
@@ -319,6 +360,8 @@ def to_json(results: dict[str, EditionResult]) -> dict:
         return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
     return {e: {"companies": records(r.companies),
+                "baseline": ({} if r.baseline is None else
+                             {m["metric"]: m["value"] for m in records(r.baseline)}),
                 "metrics": {m["metric"]: {"value": m["value"], "ci95": [m["lo"], m["hi"]], "n": int(m["n"])}
                             for m in records(r.metrics)},
                 "answerable": {c: g["indicator"].tolist() for c, g in r.answerable.groupby("company")},
@@ -331,9 +374,11 @@ def table_rows(results: dict) -> Iterable[str]:
     for edition, r in results.items():
         where = f"realdocs {edition} ({len(r['companies'])} companies, {r['metrics']['mad']['n']} answerable indicator pairs)"
         for name, m in r["metrics"].items():
+            same = r.get("baseline", {}).get(name)
             old = OLD_METHOD.get(edition, {}).get(name)
-            yield (f"| {where} | {METRICS[name]} | {fmt(m)} | – | "
-                   f"{'–' if old is None else f'indicator-level method (issue): {old:.3g}'} |")
+            beside = [f"indicator-level, same passages: {same:.3g}"] if same is not None else []
+            beside += [f"issue's measurement: {old:.3g}"] if old is not None else []
+            yield f"| {where} | {METRICS[name]} | {fmt(m)} | – | {'; '.join(beside) or '–'} |"
         if "element_agreement" not in r["metrics"]:
             yield f"| {where} | {METRICS['element_agreement']} | n/a: indicator-level method | – | – |"
 

@@ -57,6 +57,12 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
            JOIN versions v ON v.doc_id = d.doc_id
                 AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
            LEFT JOIN extractions e ON e.sha256 = v.sha256 ORDER BY c.name, d.url""")
+    from .elements import rdr_element_table
+    from .taxonomy import load_taxonomy
+
+    answers = ws.element_results(run_id)
+    rdr_elements = rdr_element_table(answers, load_taxonomy()) if len(answers) else pd.DataFrame()
+    not_assessed = ws.company_status(run_id)
     run = ws.query("SELECT started_at, finished_at, stats FROM runs WHERE run_id=?", (run_id,))
     stats = json.loads(run[0]["stats"] or "{}") if run else {}
     meta = {
@@ -65,9 +71,11 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
         "documents": int(len(documents)),
         "passages": int(documents.drop_duplicates("sha256")["n_passages"].sum()) if len(documents) else 0,
         "criteria": int(scores["criterion"].nunique()), "workspace": str(ws.path),
+        "not_assessed": dict(zip(not_assessed["company"], not_assessed["reason"])),
     }
     return Report(coverage=coverage, frameworks=frameworks, changes=changes, documents=documents,
-                  meta=meta, criteria=criteria, evidence_source=_evidence_source(ws, run_id))
+                  meta=meta, criteria=criteria, evidence_source=_evidence_source(ws, run_id),
+                  rdr_elements=rdr_elements)
 
 
 def _evidence_source(ws: Workspace, run_id: int) -> Callable[[pd.DataFrame], pd.Series]:

@@ -171,33 +171,60 @@ def current_tags(ws: Workspace, model_id: str, company_id: str | None = None, *,
     )
 
 
-def _company_tags(ws: Workspace, companies: pd.DataFrame, model_id: str,
-                  rules: scoring.ScoringRules) -> Iterator[tuple[str, str, pd.DataFrame, scoring.ScoringRules]]:
+def _company_inputs(ws: Workspace, companies: pd.DataFrame, model_id: str, rules: scoring.ScoringRules,
+                    languages: Sequence[str], status: dict[str, tuple[str, str]]) -> Iterator[tuple]:
+    """Scoring inputs of the companies hrdc can assess; ``status`` gets every company's
+    (status, reason): a company without a readable document is not assessed, never scored 0."""
     for company in companies.itertuples(index=False):
-        yield company.company_id, company.sector, current_tags(ws, model_id, company.company_id, labelled=True), rules
+        documents = ws.documents_read(company.company_id)
+        documents = documents[documents["n_chars"].fillna(0) > 0] if len(documents) else documents
+        readable = documents[documents["language"].isin(languages)] if len(documents) else documents
+        if not len(documents):
+            status[company.company_id] = ("not_assessed", "no document with text was retrieved")
+            continue
+        unread = documents[~documents.index.isin(readable.index)]
+        reason = "; ".join(f"{u.url} is in {u.language}" for u in unread.itertuples(index=False))
+        if not len(readable):
+            status[company.company_id] = (
+                "not_assessed", f"no document in a language the model reads ({', '.join(languages)}): {reason}")
+            continue
+        status[company.company_id] = ("assessed", f"not read: {reason}" if reason else "")
+        yield (company.company_id, company.sector, current_tags(ws, model_id, company.company_id, labelled=True),
+               rules, tuple(readable.to_dict("records")))
 
 
-def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules = scoring.ScoringRules(),
+def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules | None = None,
               progress: bool = True) -> tuple[int, StageSummary]:
-    """Score every company against every leaf criterion; one new scoring run per call."""
+    """Score every company against every leaf criterion; one new scoring run per call.
+
+    ``rules`` default to the scoring settings (:meth:`ScoringRules.from_settings`).
+    """
     from .taxonomy import load_taxonomy
 
     started = time.perf_counter()
     load_taxonomy()  # a broken criteria file stops the command before a scoring run is recorded
+    rules = rules or scoring.ScoringRules.from_settings(settings)
     model = ws.get_meta("model") or model_id_of(settings.model)
     companies = ws.frame("SELECT company_id, sector FROM companies ORDER BY company_id")
     run_id = ws.start_run("score")
     summary = StageSummary("score", counts={"full": 0, "partial": 0, "none": 0})
     bar = _progress(len(companies), "score", "company", progress)
-    results = pmap(score_one, _company_tags(ws, companies, model, rules), settings)
+    status: dict[str, tuple[str, str]] = {}
+    results = pmap(score_one, _company_inputs(ws, companies, model, rules, settings.model_languages, status),
+                   settings)
     for batch in _batched(results, max(1, settings.batch_size // 8)):
         with ws.transaction() as conn:
-            for company_id, verdicts, fw in batch:
+            for company_id, verdicts, fw, elements in batch:
                 ws.insert("scores", [
                     {"run_id": run_id, "company_id": v.company_id, "framework": v.framework,
                      "criterion": v.criterion, "verdict": v.verdict, "score": v.score,
                      "n_passages": v.n_passages, "evidence": [asdict(e) for e in v.evidence]}
                     for v in verdicts], conn=conn)
+                ws.insert("element_results", [
+                    {"run_id": run_id, "company_id": e.company_id, "criterion": e.criterion,
+                     "element": e.element, "result": e.result, "match": e.match,
+                     "evidence": [asdict(x) for x in e.evidence]}
+                    for e in elements], conn=conn)
                 ws.insert("framework_scores", [
                     {"run_id": run_id, "company_id": company_id, "framework": k, "score": s}
                     for k, s in fw.items()], conn=conn)
@@ -206,6 +233,14 @@ def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules 
                 summary.processed += 1
         bar.update(len(batch))
     bar.close()
+    ws.insert("company_status", [{"run_id": run_id, "company_id": c, "status": st, "reason": why}
+                                 for c, (st, why) in status.items()])
+    for company_id, (st, why) in status.items():
+        if st == "not_assessed":
+            log.warning("score: %s not assessed: %s", company_id, why)
+        elif why:
+            log.warning("score: %s: %s", company_id, why)
+    summary.counts["not assessed"] = sum(st == "not_assessed" for st, _ in status.values())
     summary.seconds = time.perf_counter() - started
-    ws.finish_run(run_id, "done", {"model": model, **summary.counts})
+    ws.finish_run(run_id, "done", {"model": model, "rdr_method": rules.rdr_method, **summary.counts})
     return run_id, summary

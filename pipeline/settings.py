@@ -6,6 +6,7 @@ unknown key or a bad value is rejected with the allowed choices named.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -14,6 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPORA_DIR = REPO_ROOT / "corpora"
 MODELS_DIR = REPO_ROOT / "models"
 DEFAULT_MODEL = MODELS_DIR / "default"
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1, or 639-3 where a language has no 639-1 code
 
 
 def data_dir() -> Path:
@@ -51,6 +53,22 @@ class Settings:
     scheduler: str = ""
     batch_size: int = 64
     model: str = ""  # empty: models/default
+    # Languages the tagger reads (ISO 639-1, as extractions.language): the shipped tagger's TF-IDF
+    # features are trained on English text only. Measured: Baidu's Chinese and Kakao's Korean
+    # policies scored 1.4 against RDR's 43.9 and 27.8, so a document in another language is
+    # reported as not read, not as disclosing nothing.
+    model_languages: tuple[str, ...] = ("en",)
+    # scoring (pipeline.score.ScoringRules; measured in docs/benchmarks.md)
+    rdr_method: str = "elements"  # "elements" (RDR's questions one by one) | "indicator" (passage count)
+    full_min_passages: int = 2  # distinct affirmative passages for "full" (indicator method, non-RDR frameworks)
+    min_evidence_score: float = 0.0  # calibrated tag score below which a passage is not evidence
+    full_min_score: float = 0.0  # "full" also needs its best passage at or above this
+    max_evidence: int = 5  # quotes kept per verdict
+    element_yes_match: float = 1.0  # element match for "yes" (whole cue found; realdocs 2020/2022)
+    element_partial_match: float = 0.75  # element match for "partial" (realdocs 2020/2022)
+    element_yes_min_passages: int = 2  # distinct matching passages for "yes"; one is "partial" (realdocs)
+    element_similarity_scale: float = 0.8  # TF-IDF cosine read as a full element match (realdocs)
+    element_max_evidence: int = 3  # passages kept per element answer
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None = None, **overrides: Any) -> "Settings":
@@ -68,9 +86,15 @@ class Settings:
                 continue
             default = getattr(cls, name)
             try:
-                clean[name] = type(default)(value) if not isinstance(default, bool) else _as_bool(value)
+                if isinstance(default, bool):
+                    clean[name] = _as_bool(value)
+                elif isinstance(default, tuple):
+                    clean[name] = _as_strings(value)
+                else:
+                    clean[name] = type(default)(value)
             except (TypeError, ValueError):
-                raise SettingsError(f"setting {name}={value!r}: expected {type(default).__name__}") from None
+                expected = "a list of strings" if isinstance(default, tuple) else type(default).__name__
+                raise SettingsError(f"setting {name}={value!r}: expected {expected}") from None
         settings = replace(cls(), **clean)
         settings.check()
         return settings
@@ -78,16 +102,33 @@ class Settings:
     def check(self) -> None:
         if self.delay < 0:
             raise SettingsError(f"delay={self.delay}: must be >= 0 seconds")
+        if self.rdr_method not in ("elements", "indicator"):
+            raise SettingsError(f"rdr_method={self.rdr_method!r}: choose elements or indicator")
+        if not 0 <= self.element_partial_match <= self.element_yes_match <= 1:
+            raise SettingsError("element_partial_match <= element_yes_match, both in 0-1")
         if self.backend not in ("loky", "threading", "dask"):
             raise SettingsError(f"backend={self.backend!r}: choose one of loky, threading, dask")
         if self.backend == "dask" and not self.scheduler:
             raise SettingsError("backend=dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
         if self.max_bytes <= 0 or self.retries < 0 or self.max_redirects < 0:
             raise SettingsError("max_bytes must be > 0, retries and max_redirects >= 0")
+        bad = [code for code in self.model_languages if not _LANGUAGE_CODE.fullmatch(code)]
+        if bad or not self.model_languages:
+            raise SettingsError(f"model_languages={list(self.model_languages)!r}: give one or more ISO 639-1 "
+                                "codes such as en, fr, zh")
 
     @property
     def full_user_agent(self) -> str:
         return f"{self.user_agent} contact: {self.contact}" if self.contact else self.user_agent
+
+
+def _as_strings(value: Any) -> tuple[str, ...]:
+    """A list from a config file, or "en, fr" / "en fr" from the command line."""
+    if isinstance(value, str):
+        return tuple(v for v in re.split(r"[\s,]+", value) if v)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError(value)
 
 
 def _as_bool(value: Any) -> bool:

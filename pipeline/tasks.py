@@ -30,18 +30,28 @@ TAG_STORE_FLOOR = 0.05
 def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str) -> tuple[dict, list[dict]]:
     """Raw bytes of one version -> (extraction row, passage rows).
 
+    The extraction row also says what the document is and whether the tagger can read it:
+    ``language`` and ``language_confidence`` (:func:`~pipeline.extract.language.detect_language`)
+    and ``doctype`` (:func:`~pipeline.doctype.classify_doctype`).
+
     The bytes travel with their content hash, which is checked here, so a worker on another
     machine never depends on the driver's disk and never stores passages under a wrong hash.
     """
+    from .doctype import classify_doctype
+    from .extract.language import detect_language
     from .limits import extract_within_limits
 
     if sha256_bytes(data) != sha256:
         raise ValueError(f"raw document {sha256} arrived with different content ({url}); rerun `hrdc extract`")
     ext, passages = extract_within_limits(data, kind, url, sha256)  # per-document time and memory limits
+    language, confidence = detect_language(ext.text)
+    sections = list(dict.fromkeys(p.section for p in passages if p.section))
     row = {
         "sha256": sha256, "kind": ext.kind, "title": ext.title, "n_pages": ext.n_pages,
         "pages_without_text": list(ext.pages_without_text), "n_chars": len(ext.text),
         "flags": " ".join(ext.flags), "error": ext.error, "text": ext.text, "extracted_at": now(),
+        "language": language, "language_confidence": confidence,
+        "doctype": classify_doctype(ext.title, url, ext.text, sections),
     }
     return row, [p.to_dict() for p in passages]
 
@@ -104,12 +114,22 @@ def tag_with(tagger, passages: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 # -- score ----------------------------------------------------------------------------------
-def score_one(company_id: str, sector: str, tags: pd.DataFrame,
-              rules: ScoringRules) -> tuple[str, list, dict[str, float | None]]:
-    """One company's labelled tags -> (company id, verdicts, framework scores)."""
+def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRules,
+              documents: tuple[dict, ...] = ()) -> tuple[str, list, dict[str, float | None], list]:
+    """One company's labelled tags and readable documents -> (company id, verdicts, framework
+    scores, RDR element results)."""
     from . import score as scoring
     from .taxonomy import load_taxonomy  # cached per process
 
     taxonomy = load_taxonomy()
-    verdicts = scoring.score_company(company_id, tags, taxonomy.leaves, rules)
-    return company_id, verdicts, scoring.framework_scores(verdicts, scoring.company_type(sector), taxonomy)
+    kind = scoring.company_type(sector)
+    elements: list = []
+    if rules.rdr_method == "elements":
+        rdr_tags = tags[tags["criterion"].str.startswith("rdr.")] if len(tags) else tags
+        verdicts, elements = scoring.score_rdr_elements(
+            company_id, rdr_tags, taxonomy.framework("rdr"), rules, company_type=kind, documents=documents)
+        others = [c for c in taxonomy.leaves if c.framework != "rdr"]
+        verdicts += scoring.score_company(company_id, tags, others, rules)
+    else:
+        verdicts = scoring.score_company(company_id, tags, taxonomy.leaves, rules)
+    return company_id, verdicts, scoring.framework_scores(verdicts, kind, taxonomy, elements), elements

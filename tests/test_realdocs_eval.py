@@ -123,7 +123,8 @@ def test_one_company_of_2022_end_to_end(tmp_path):
         pytest.skip(f"realdocs data not found at {data_dir() / 'realdocs'} (set HRDC_DATA to run this test)")
     result = realdocs.evaluate_edition("2022", tmp_path / "ws", companies=["yandex"], settings=Settings.from_mapping({"jobs": 1}))
     assert list(result.metrics.columns) == ["metric", "value", "lo", "hi", "n"]
-    assert set(result.metrics["metric"]) == set(realdocs.METRICS) - {"element_agreement"}
+    assert set(result.metrics["metric"]) == set(realdocs.METRICS)  # element answers in RDR's format
+    assert set(result.baseline["metric"]) == set(realdocs.METRICS) - {"element_agreement"}
     assert list(result.companies["company"]) == ["yandex"] and result.companies["n_passages"].iloc[0] > 0
     assert set(result.answerable["indicator"]) == set(realdocs.load_answerable_spec()["privacy"])
     assert result.metrics.set_index("metric").loc["mad", "n"] == len(result.answerable)

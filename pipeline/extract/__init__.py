@@ -14,6 +14,7 @@ from pipeline.records import Extraction
 from .blocks import assemble
 from .detect import decode_html, detect_kind
 from .html import extract_html
+from .language import detect_language
 from .markdown import extract_markdown
 from .normalize import clean_block
 from .pdf import extract_pdf
@@ -21,7 +22,8 @@ from .pdf import extract_pdf
 # U+FFFD (bytes no charset could decode) and control characters other than whitespace
 _UNREADABLE = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
 
-__all__ = ["Extraction", "decode_html", "detect_kind", "extract", "extract_file", "extract_markdown", "extract_text"]
+__all__ = ["Extraction", "decode_html", "detect_kind", "detect_language", "extract", "extract_file", "extract_markdown",
+           "extract_text"]
 
 
 def _decode_text(data: bytes | str, kind: str) -> tuple[str, Extraction | None]:

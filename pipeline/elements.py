@@ -1,0 +1,297 @@
+"""RDR element by element: which of an indicator's questions a company's passages answer.
+
+RDR's researchers judge each indicator question by question: P3a asks what user information
+is collected, how each type is collected, and whether collection is limited to what is
+necessary; a paragraph on cookies answers the first at best. hrdc does the same:
+
+1. the tagger proposes the passages that are about the indicator (labelled for it);
+2. each of the indicator's element questions is matched against those passages by
+   :class:`ElementMatcher`: a passage answers an element when it contains one of the element's
+   cue phrases (``cues`` in ``corpora/criteria/rdr.yaml``) or reads like the element's
+   question or its written examples (``corpora/elements/rdr.jsonl``);
+3. :func:`assess_elements` turns the best match into RDR's answers: ``yes`` (a clear answer),
+   ``partial`` (a weaker match, or only a future or negative statement), ``no disclosure
+   found``, or ``NA`` where RDR leaves the element out for the company's type or services.
+   Reversed elements (F9.02, F11.01: the company *does* something that harms users) are
+   answered ``yes`` on an affirmative passage and ``no`` on a negative one, so RDR's engine
+   scores them the right way round.
+
+Indicator, category and total scores then come from RDR's own engine (:mod:`pipeline.rdr`)
+applied to these answers.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from .records import Evidence
+from .settings import CORPORA_DIR
+
+ELEMENT_EXAMPLES = CORPORA_DIR / "elements" / "rdr.jsonl"
+RESULT_POINTS = {"yes": 100.0, "partial": 50.0, "no": 0.0, "no disclosure found": 0.0}
+REVERSED_RESULT_POINTS = {"yes": 0.0, "partial": 50.0, "no": 100.0, "no disclosure found": 0.0}
+#: Service types of a company by RDR company type, before any declared service.
+_SERVICE_TYPES = {"internet": ("digital_platform",), "telecom": ("telecom",)}
+_TOKEN = re.compile(r"[a-z][a-z'-]+")
+_STEM_CHARS = 6  # "collects", "collection", "collected" -> "collec": crude and language-free
+_EXTRA_STOP = {"company", "companies", "clearly", "disclose", "discloses", "does", "user", "users",
+               "information", "service", "services", "policy", "policies"}
+
+
+@dataclass(frozen=True)
+class ElementResult:
+    """One company's answer to one RDR element question, with the passages that earned it."""
+
+    company_id: str
+    criterion: str  # rdr.P3a
+    element: str  # P03a.01
+    result: str  # yes / partial / no / no disclosure found / NA
+    match: float  # best match of a supporting passage (0 when none)
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def points(self) -> float | None:
+        return None if self.result == "NA" else RESULT_POINTS[self.result]
+
+
+def _stems(text: str) -> list[str]:
+    words = _TOKEN.findall(text.lower())
+    return [w[:_STEM_CHARS] for w in words if w not in ENGLISH_STOP_WORDS and w not in _EXTRA_STOP]
+
+
+class ElementMatcher:
+    """Match passages against element questions, their cue phrases and written examples.
+
+    ``match(texts, element_id)`` is the larger of two readings, each 0-1:
+
+    - *cue containment*: the share of a cue phrase's word stems found in the passage, for the
+      best cue (all of "only collect what is necessary" present = 1);
+    - *similarity*: cosine of TF-IDF stem vectors between the passage and the element's
+      question or one of its written examples, scaled so that ``similarity_scale`` counts as 1
+      (a passage shares only part of a question's wording even when it answers it).
+    """
+
+    def __init__(self, elements: Sequence, examples: dict[str, list[str]] | None = None,
+                 similarity_scale: float = 0.5):
+        examples = examples or {}
+        self.similarity_scale = similarity_scale
+        self._cues = {e.id: [set(_stems(c)) for c in e.cues if _stems(c)] for e in elements}
+        docs, owners = [], []
+        for e in elements:
+            for text in (e.text, *examples.get(e.id, ())):
+                docs.append(text)
+                owners.append(e.id)
+        self._vectorizer = TfidfVectorizer(analyzer=_stems, sublinear_tf=True)
+        self._profiles = self._vectorizer.fit_transform(docs)
+        self._rows: dict[str, list[int]] = {}
+        for i, owner in enumerate(owners):
+            self._rows.setdefault(owner, []).append(i)
+
+    def match(self, texts: Sequence[str], element_ids: Sequence[str]) -> np.ndarray:
+        """(len(texts), len(element_ids)) match scores in 0-1."""
+        out = np.zeros((len(texts), len(element_ids)))
+        if not len(texts):
+            return out
+        vectors = self._vectorizer.transform(texts)
+        stems = [set(_stems(t)) for t in texts]
+        for j, eid in enumerate(element_ids):
+            rows = self._rows.get(eid, [])
+            if rows:
+                sim = (vectors @ self._profiles[rows].T).toarray().max(axis=1)
+                out[:, j] = np.minimum(1.0, sim / self.similarity_scale)
+            for cue in self._cues.get(eid, ()):
+                contained = np.array([len(cue & s) / len(cue) for s in stems])
+                out[:, j] = np.maximum(out[:, j], contained)
+        return out
+
+
+def read_examples(path: Path = ELEMENT_EXAMPLES) -> dict[str, list[str]]:
+    """Element id -> written example passages (rows of ``corpora/elements/rdr.jsonl`` with ``elements``)."""
+    out: dict[str, list[str]] = {}
+    if not path.is_file():
+        return out
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(f"{path} line {n}: not JSON ({exc})") from None
+        for eid in row.get("elements", ()):
+            out.setdefault(eid, []).append(row["text"])
+    return out
+
+
+@lru_cache(maxsize=4)
+def default_matcher(similarity_scale: float = 0.5) -> ElementMatcher:
+    """The matcher over ``corpora/``: every RDR element with its cues and written examples."""
+    from .taxonomy import load_taxonomy
+
+    elements = [e for c in load_taxonomy().framework("rdr") for e in c.elements]
+    return ElementMatcher(elements, read_examples(), similarity_scale)
+
+
+def company_services(company_type: str, services: Iterable[str] = ()) -> frozenset[str]:
+    """The service types RDR's element limits are checked against."""
+    return frozenset(_SERVICE_TYPES.get(company_type, ())) | frozenset(services)
+
+
+def applies(element, criterion, company_type: str, services: frozenset[str]) -> bool:
+    """False where RDR answers N/A: the indicator excludes the company type, or the element is
+    limited to service types the company does not have."""
+    if company_type in criterion.excluded:
+        return False
+    return not element.applies_to or bool(services & set(element.applies_to))
+
+
+def assess_elements(
+    company_id: str,
+    company_type: str,
+    tags: pd.DataFrame,
+    criteria: Sequence,
+    matcher: ElementMatcher,
+    *,
+    yes_match: float,
+    partial_match: float,
+    yes_min_passages: int = 1,
+    max_evidence: int = 3,
+    services: Iterable[str] = (),
+    documents: Sequence[dict] = (),
+    evidence_of: Callable[[Any], Evidence] | None = None,
+) -> list[ElementResult]:
+    """Answer every element of ``criteria`` (RDR indicators) for one company.
+
+    ``tags``: the company's supporting tags (:data:`pipeline.score.TAG_COLUMNS`, labelled and
+    deduplicated by the caller); ``evidence_of(row)`` makes an :class:`Evidence` of a tag row.
+    ``documents``: the company's readable documents (dicts with ``doctype``, ``title``, ``url``,
+    ``retrieved_at``, ``sha256``); an indicator about a document itself (``doc_types`` in the
+    criteria file: P1a asks whether the privacy policy is easy to find, in the users' language
+    and understandable) is answered "yes" on each element when such a document was found.
+    """
+    services = company_services(company_type, services)
+    by_criterion = {c: g for c, g in tags.groupby("criterion", sort=False)} if len(tags) else {}
+    out: list[ElementResult] = []
+    for criterion in criteria:
+        live = [e for e in criterion.elements if applies(e, criterion, company_type, services)]
+        found = [d for d in documents if d.get("doctype") in criterion.doc_types]
+        group = by_criterion.get(criterion.id)
+        if group is not None and len(group) and live:
+            scores = matcher.match(group["text"].tolist(), [e.id for e in live])
+            qualified = ~(group["future"].to_numpy(bool) | group["negative"].to_numpy(bool))
+            negative = group["negative"].to_numpy(bool)
+        for element in criterion.elements:
+            if element not in live:
+                out.append(ElementResult(company_id, criterion.id, element.id, "NA", 0.0))
+            elif found:
+                out.append(ElementResult(company_id, criterion.id, element.id, "yes", 1.0,
+                                         tuple(_document_evidence(d) for d in found[:max_evidence])))
+            elif group is None or not len(group):
+                out.append(ElementResult(company_id, criterion.id, element.id, "no disclosure found", 0.0))
+            else:
+                match = scores[:, live.index(element)]
+                result, best = _answer(match, qualified, negative, element.reversed, yes_match, partial_match,
+                                       yes_min_passages)
+                order = np.argsort(-match, kind="stable")
+                chosen = [i for i in order if match[i] >= partial_match][:max_evidence]
+                evidence = tuple(evidence_of(group.iloc[i]) for i in chosen) if evidence_of else ()
+                out.append(ElementResult(company_id, criterion.id, element.id, result, round(best, 4), evidence))
+    return out
+
+
+def _document_evidence(doc: dict) -> Evidence:
+    return Evidence(passage_id="", quote=f"{doc.get('title') or doc['url']} ({doc['doctype'].replace('_', ' ')})",
+                    score=1.0, url=doc["url"], page=None, retrieved_at=doc.get("retrieved_at") or "",
+                    sha256=doc.get("sha256") or "")
+
+
+def _answer(match: np.ndarray, qualified: np.ndarray, negative: np.ndarray, reversed_: bool,
+            yes_match: float, partial_match: float, yes_min_passages: int = 1) -> tuple[str, float]:
+    best = float(match.max()) if len(match) else 0.0
+    best_affirmative = float(match[qualified].max()) if qualified.any() else 0.0
+    if reversed_:
+        # "We do not require ID" answers a reversed element "no" (RDR's best answer).
+        best_negative = float(match[negative].max()) if negative.any() else 0.0
+        if best_negative >= yes_match and best_negative >= best_affirmative:
+            return "no", best_negative
+    if int((match[qualified] >= yes_match).sum()) >= yes_min_passages:
+        return "yes", best_affirmative
+    if best >= partial_match:
+        return "partial", best
+    return "no disclosure found", best
+
+
+def indicator_verdicts(results: Sequence[ElementResult], taxonomy) -> dict[str, tuple[str, float | None]]:
+    """criterion -> (verdict, score): RDR's element mean as an indicator score (N/A when every
+    element is N/A) and the verdict it reads as (full = every element yes, none = 0)."""
+    reversed_ids = {e.id for c in taxonomy.framework("rdr") for e in c.elements if e.reversed}
+    points: dict[str, list[float]] = {}
+    for r in results:
+        if r.result == "NA":
+            points.setdefault(r.criterion, [])
+            continue
+        table = REVERSED_RESULT_POINTS if r.element in reversed_ids else RESULT_POINTS
+        points.setdefault(r.criterion, []).append(table[r.result])
+    out = {}
+    for criterion, values in points.items():
+        if not values:
+            out[criterion] = ("na", None)
+            continue
+        score = float(np.mean(values))
+        out[criterion] = ("full" if score >= 100 else "none" if score <= 0 else "partial", round(score, 2))
+    return out
+
+
+def element_rows(results: Iterable[ElementResult], company_type: str, taxonomy) -> pd.DataFrame:
+    """Element answers as the tidy table :func:`pipeline.rdr.score_elements` scores: each answer
+    stands at every level its indicator's scope uses (group, and one level for all services)."""
+    scopes = {c.id: c.scope for c in taxonomy.framework("rdr")}
+    composites = {"company": ("group",), "full": ("group", "services"), "services": ("services",)}
+    rows = [(r.company_id, company_type, r.element, composite, "all services" if composite == "services" else "group", r.result)
+            for r in results for composite in composites[scopes[r.criterion]]]
+    return pd.DataFrame(rows, columns=["company", "company_type", "element", "composite", "service", "result"])
+
+
+#: hrdc's columns after RDR's own in ``rdr-element-results.csv``.
+EXTRA_COLUMNS = ("Match", "Evidence", "EvidenceURL", "EvidencePage")
+_COMPANY_TYPE_NAMES = {"internet": "Digital Platform", "telecom": "Telecommunication"}
+_LEVELS = {"group": ("Company", "Group", "Group", "Group"),
+           "services": ("Services", "Services", "Services", "All services")}
+
+
+def rdr_element_table(answers: pd.DataFrame, taxonomy) -> pd.DataFrame:
+    """Element answers (:meth:`Workspace.element_results`) in RDR's published element-results
+    format (:data:`pipeline.rdr.ELEMENT_COLUMNS`) plus :data:`EXTRA_COLUMNS`, one row per level
+    an indicator's scope uses, so a researcher can diff hrdc's answers against RDR's file."""
+    from .rdr import ELEMENT_COLUMNS
+    from .score import company_type
+
+    reversed_ids = {e.id for c in taxonomy.framework("rdr") for e in c.elements if e.reversed}
+    scopes = {c.id: c.scope for c in taxonomy.framework("rdr")}
+    categories = {c.id: c.category for c in taxonomy.framework("rdr")}
+    composites = {"company": ("group",), "full": ("group", "services"), "services": ("services",)}
+    rows = []
+    for a in answers.itertuples(index=False):
+        indicator, number = a.element.split(".")
+        digits = "".join(ch for ch in indicator[1:] if ch.isdigit())
+        points = (REVERSED_RESULT_POINTS if a.element in reversed_ids else RESULT_POINTS).get(a.result)
+        evidence = json.loads(a.evidence or "[]")
+        best = evidence[0] if evidence else {}
+        for level in composites[scopes[a.criterion]]:
+            branch, composite, klass, service = _LEVELS[level]
+            rows.append((
+                "hrdc", _COMPANY_TYPE_NAMES[company_type(a.sector)], a.company, a.company,
+                categories[a.criterion], indicator, int(digits), indicator[1 + len(digits):] or "NA",
+                a.element, int(number), branch, composite, klass, service, a.result,
+                "NA" if points is None else f"{points:g}",
+                round(float(a.match), 4), best.get("quote", ""), best.get("url", ""),
+                "" if best.get("page") is None else int(best["page"]),
+            ))
+    return pd.DataFrame(rows, columns=[*ELEMENT_COLUMNS, *EXTRA_COLUMNS])
