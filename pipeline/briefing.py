@@ -17,7 +17,7 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -138,6 +138,7 @@ class _View:
         self.coverage = report.coverage_summary  # the quotes are read per company section
         self.changes = tables["changes"]
         self.documents = tables["documents"]
+        self.languages = tuple(report.meta.get("model_languages") or ("en",))
         frameworks = tables["frameworks"].drop_duplicates(["company", "framework"])
         self.scores = frameworks.pivot(index="company", columns="framework", values="score")
         self.scores = self.scores[order_frameworks(self.scores.columns)]
@@ -303,7 +304,8 @@ def _company_section(view: _View, company: str, heading_level: int = 3) -> str:
         parts.append(_criteria_block(view, cov[cov["framework"] == framework], framework, company))
     docs = view.documents[view.documents["company"] == company]
     if len(docs):
-        parts.append(f"<{hh}>Sources</{hh}>{_documents_table(docs)}")
+        parts.append(f"<{hh}>Sources</{hh}>{_documents_found(docs, view.languages)}"
+                     f"{_documents_table(docs, view.languages)}")
     parts.append('<p class="back"><a href="#top">Back to top</a></p></section>')
     return "".join(parts)
 
@@ -419,18 +421,53 @@ def _changes_table(view: _View, changes: pd.DataFrame, with_company: bool = Fals
     )
 
 
-def _documents_table(docs: pd.DataFrame) -> str:
+#: Document types an analyst expects for an ICT company; the briefing names the missing ones.
+_EXPECTED_DOCTYPES = ("privacy_policy", "terms", "community_rules", "law_enforcement_guidelines",
+                      "transparency_report", "human_rights_policy")
+
+
+def _documents_found(docs: pd.DataFrame, languages: Sequence[str]) -> str:
+    """Which kinds of document were read, which could not be read, and which were not found."""
+    from .doctype import DOCTYPE_LABELS
+
+    types = docs.get("doctype", pd.Series(dtype=str)).fillna("").astype(str)
+    langs = docs.get("language", pd.Series(dtype=str)).fillna("").astype(str)
+    read = sorted({t for t, lang in zip(types, langs) if t and (not lang or lang in languages)})
+    unread = docs[(langs != "") & ~langs.isin(list(languages))]
+    missing = [t for t in _EXPECTED_DOCTYPES if t not in set(types)]
+    parts = []
+    if read:
+        parts.append("Read: " + ", ".join(_esc(DOCTYPE_LABELS.get(t, t)) for t in read) + ".")
+    if len(unread):
+        parts.append(f"Not read ({len(unread)}, in a language the model does not read, "
+                     f"{', '.join(languages)} only): " + ", ".join(
+                         f"{_esc(DOCTYPE_LABELS.get(t, t) or 'document')} ({_esc(lang)})"
+                         for t, lang in zip(unread.get("doctype", ""), unread["language"])) + ".")
+    if missing:
+        parts.append("Not collected: " + ", ".join(_esc(DOCTYPE_LABELS[t]) for t in missing)
+                     + "; criteria these would answer may show no disclosure for that reason.")
+    return f'<p class="small">{" ".join(parts)}</p>' if parts else ""
+
+
+def _documents_table(docs: pd.DataFrame, languages: Sequence[str] = ("en",)) -> str:
+    from .doctype import DOCTYPE_LABELS
+
     rows = []
     for rec in docs.to_dict("records"):
         flags = "".join(f'<span class="mark flag">{_esc(f)}</span>' for f in str(rec["flags"]).split("; ") if f)
+        lang = str(rec.get("language") or "")
+        if lang and lang not in languages:
+            flags += f'<span class="mark flag">not read: {_esc(lang)}</span>'
         title = _esc(rec["title"]) or '<span class="muted">untitled</span>'
+        doctype = DOCTYPE_LABELS.get(str(rec.get("doctype") or ""), "")
         rows.append(
-            f"<tr><td>{title}<div class=small>{_link(rec['url'])}</div></td><td>{_esc(rec['kind'])}</td>"
+            f"<tr><td>{title}<div class=small>{_link(rec['url'])}</div></td>"
+            f"<td>{_esc(doctype)}<div class=small>{_esc(rec['kind'])}{' · ' + _esc(lang) if lang else ''}</div></td>"
             f"<td>{_esc(str(rec['retrieved_at'])[:10])}</td><td class=num>{_num(rec['n_passages'])}</td>"
             f"<td>{flags}</td></tr>"
         )
     return (
-        '<div class="scroll"><table class="grid docs"><thead><tr><th>Document</th><th>Kind</th>'
+        '<div class="scroll"><table class="grid docs"><thead><tr><th>Document</th><th>Type</th>'
         "<th>Retrieved</th><th class=num>Passages</th><th>Flags</th></tr></thead>"
         f'<tbody>{"".join(rows)}</tbody></table></div>'
     )

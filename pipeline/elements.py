@@ -217,9 +217,12 @@ def _answer(match: np.ndarray, qualified: np.ndarray, negative: np.ndarray, reve
     best = float(match.max()) if len(match) else 0.0
     best_affirmative = float(match[qualified].max()) if qualified.any() else 0.0
     if reversed_:
-        # "We do not require ID" answers a reversed element "no" (RDR's best answer).
+        # One clear "we require government ID" answers a reversed element "yes" (RDR's worst
+        # answer) whatever else is said; only without one does "we do not ask for ID" answer "no".
+        if best_affirmative >= yes_match:
+            return "yes", best_affirmative
         best_negative = float(match[negative].max()) if negative.any() else 0.0
-        if best_negative >= yes_match and best_negative >= best_affirmative:
+        if best_negative >= yes_match:
             return "no", best_negative
     if int((match[qualified] >= yes_match).sum()) >= yes_min_passages:
         return "yes", best_affirmative

@@ -102,15 +102,15 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "changed_documents": "str",
     },
     "documents": {
-        "company": "str", "url": "str", "kind": "str", "title": "str", "retrieved_at": "str",
-        "sha256": "str", "n_passages": "Int64", "flags": "str",
+        "company": "str", "url": "str", "kind": "str", "title": "str", "doctype": "str",
+        "language": "str", "retrieved_at": "str", "sha256": "str", "n_passages": "Int64", "flags": "str",
     },
 }
 # Inputs may omit these columns; everything else in a schema is required.
 _OPTIONAL_INPUT = {
     "coverage": {"company_id", "sector", "category", "family", "evidence_json"},
     "changes": {"changed_documents", "verdict_from", "verdict_to", "delta"},
-    "documents": {"kind", "title", "retrieved_at", "sha256", "n_passages", "flags"},
+    "documents": {"kind", "title", "doctype", "language", "retrieved_at", "sha256", "n_passages", "flags"},
 }
 
 

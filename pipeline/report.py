@@ -50,7 +50,8 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
     # the same columns whether or not there is a run to compare with: scripts read this file
     changes = compare_runs(ws, before, ws, run_id) if before else pd.DataFrame(columns=CHANGE_COLUMNS)
     documents = ws.frame(
-        """SELECT c.name AS company, d.url, d.kind, COALESCE(e.title, '') AS title, v.retrieved_at, v.sha256,
+        """SELECT c.name AS company, d.url, d.kind, COALESCE(e.title, '') AS title,
+                  COALESCE(e.doctype, '') AS doctype, COALESCE(e.language, '') AS language, v.retrieved_at, v.sha256,
                   (SELECT COUNT(*) FROM passages p WHERE p.sha256 = v.sha256) AS n_passages,
                   COALESCE(e.flags, '') AS flags
            FROM documents d JOIN companies c USING (company_id)
@@ -72,6 +73,7 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
         "passages": int(documents.drop_duplicates("sha256")["n_passages"].sum()) if len(documents) else 0,
         "criteria": int(scores["criterion"].nunique()), "workspace": str(ws.path),
         "not_assessed": dict(zip(not_assessed["company"], not_assessed["reason"])),
+        "model_languages": stats.get("model_languages", ["en"]),
     }
     return Report(coverage=coverage, frameworks=frameworks, changes=changes, documents=documents,
                   meta=meta, criteria=criteria, evidence_source=_evidence_source(ws, run_id),

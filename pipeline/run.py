@@ -242,5 +242,6 @@ def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules 
             log.warning("score: %s: %s", company_id, why)
     summary.counts["not assessed"] = sum(st == "not_assessed" for st, _ in status.values())
     summary.seconds = time.perf_counter() - started
-    ws.finish_run(run_id, "done", {"model": model, "rdr_method": rules.rdr_method, **summary.counts})
+    ws.finish_run(run_id, "done", {"model": model, "rdr_method": rules.rdr_method,
+                                   "model_languages": list(settings.model_languages), **summary.counts})
     return run_id, summary

@@ -358,9 +358,20 @@ def _read_framework(
             signals=f.strings(item, "signals"),
             maps_to=f.strings(item, "maps_to"),
             doc_level=f.flag(item, "doc_level"),
-            doc_types=f.strings(item, "doc_types"),
+            doc_types=_doc_types(f, item, cid),
         ))
         where[cid] = (f, item)
+
+
+def _doc_types(f: _File, item: _Map, cid: str) -> tuple[str, ...]:
+    from pipeline.doctype import DOCTYPE_LABELS
+
+    found = f.strings(item, "doc_types")
+    bad = [t for t in found if t not in DOCTYPE_LABELS]
+    if bad:
+        raise f.fail(item.key_lines["doc_types"],
+                     f"{cid}: doc_types {bad[0]!r} must be one of {', '.join(DOCTYPE_LABELS)}")
+    return found
 
 
 def _read_elements(f: _File, item: _Map, cid: str) -> tuple[Element, ...]:

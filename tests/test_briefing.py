@@ -158,3 +158,20 @@ def test_company_briefing_unknown_company(synthetic_report, tmp_path):
     with pytest.raises(ValueError, match=r"company 'Nope' is not in the report; known companies: .*'Acme Telecom'"):
         write_company_briefing(synthetic_report, "Nope", tmp_path / "x.html")
     assert not (tmp_path / "x.html").exists()
+
+
+def test_not_assessed_companies_and_unread_documents_are_said_not_scored(synthetic_report):
+    documents = synthetic_report.documents.assign(doctype=["human_rights_policy", "privacy_policy"],
+                                                  language=["en", "fr"])
+    meta = {**synthetic_report.meta, "model_languages": ["en"],
+            "not_assessed": {"Quiet <Co>": "no document with text was retrieved"}}
+    page = render_briefing(replace(synthetic_report, documents=documents, meta=meta))
+    section = page[page.index('id="not-assessed"'):]
+    assert "Quiet &lt;Co&gt;</strong>: no document with text was retrieved" in section[:2000]
+    acme = page[page.index(f'id="{company_anchor("Acme Telecom")}"'):]
+    acme = acme[:acme.index("</section>")]
+    assert "Read: human-rights policy." in acme
+    assert "Not collected: privacy policy, terms of service" in acme and "transparency report" in acme
+    assert "not read: fr" in page  # the French privacy policy of the other company
+    quiet = render_briefing(synthetic_report)
+    assert 'id="not-assessed"' not in quiet

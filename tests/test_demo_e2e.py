@@ -142,3 +142,19 @@ def test_classify_contract(tmp_path):
         assert set(r["scores"]) == leaves
         assert set(r["labels"]) <= leaves and all(0 <= s <= 1 for s in r["scores"].values())
     assert "msa.approval" in rows[1]["labels"]
+
+
+def test_rdr_element_answers_are_in_rdrs_format_and_give_the_rdr_scores(demo_output):
+    from pipeline import rdr
+
+    out, _ = demo_output
+    answers = rdr.read_element_results(out / "rdr-element-results.csv")
+    raw = pd.read_csv(out / "rdr-element-results.csv", dtype=str, keep_default_na=False)
+    assert list(raw.columns[:16]) == list(rdr.ELEMENT_COLUMNS)
+    # every answer with a passage behind it cites it; N/A and no-disclosure answers cite nothing
+    cited = raw[raw["Result"].isin(["yes", "partial"])]
+    assert len(cited) and (cited["Evidence"] != "").all()
+    totals = rdr.score_elements(answers).totals.set_index("company")["score"]
+    frameworks = pd.read_csv(out / "frameworks.csv")
+    published = frameworks[frameworks["framework"] == "rdr"].set_index("company")["score"]
+    assert totals.round(2).to_dict() == published.round(2).to_dict()

@@ -118,3 +118,41 @@ def test_worker_model_must_match_the_model_folder(make_crawled_workspace, tmp_pa
         with pytest.raises(RuntimeError, match="not stale0000000.*meta.json"):
             run_tag(ws, settings, progress=False)
         assert ws.query("SELECT COUNT(*) AS n FROM tagged")[0]["n"] == 0
+
+
+def test_a_company_without_a_readable_document_is_not_assessed_not_zero(make_crawled_workspace, caplog):
+    from pipeline.records import stable_id
+
+    path = make_crawled_workspace("ws")
+    french = ("<html><head><title>Politique de confidentialité</title></head><body><main><h1>Politique de "
+              "confidentialité</h1>" + "<p>Nous collectons les données personnelles que vous nous fournissez "
+              "lorsque vous créez un compte, et nous les conservons pendant la durée de votre abonnement.</p>" * 8
+              + "</main></body></html>").encode()
+    with Workspace(path) as ws:
+        ws.insert("companies", [{"company_id": "silent", "name": "Silent plc", "sector": "telecom",
+                                 "seed_urls": "https://silent.example/"},
+                                {"company_id": "francais", "name": "Français SA", "sector": "telecom",
+                                 "seed_urls": "https://francais.example/"}])
+        doc_id = stable_id("francais", "https://francais.example/privacy")
+        ws.insert("documents", [{"doc_id": doc_id, "company_id": "francais", "url": "https://francais.example/privacy",
+                                 "kind": "html", "first_seen": "2025-01-01T00:00:00+00:00",
+                                 "last_seen": "2025-01-01T00:00:00+00:00"}])
+        ws.insert("versions", [{"doc_id": doc_id, "version": 1, "sha256": ws.put_raw(french),
+                                "retrieved_at": "2025-01-01T00:00:00+00:00", "run_id": 1}])
+    with caplog.at_level("WARNING", logger="hrdc.run"):
+        *_, score = run_stages(path, Settings(jobs=1))
+    assert score.counts["not assessed"] == 2 and score.processed == 2
+    with Workspace(path, create=False) as ws:
+        run_id = ws.query("SELECT MAX(run_id) AS r FROM scores")[0]["r"]
+        status = ws.company_status(run_id).set_index("company_id")["reason"]
+        scored = set(ws.frame("SELECT DISTINCT company_id FROM scores WHERE run_id=?", (run_id,))["company_id"])
+        frameworks = set(ws.frame("SELECT DISTINCT company_id FROM framework_scores WHERE run_id=?",
+                                  (run_id,))["company_id"])
+        elements = ws.element_results(run_id)
+    assert set(status.index) == {"silent", "francais"}
+    assert "no document" in status["silent"] and "https://francais.example/privacy is in fr" in status["francais"]
+    assert not ({"silent", "francais"} & (scored | frameworks | set(elements["company_id"])))
+    assert "silent not assessed" in caplog.text
+    assert "francais not assessed" in caplog.text
+    # the assessed companies answered every RDR element that applies to them
+    assert set(elements["result"]) <= {"yes", "partial", "no", "no disclosure found", "NA"} and len(elements)

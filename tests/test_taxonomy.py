@@ -64,6 +64,10 @@ def test_rdr_leaves_carry_what_scoring_needs(taxonomy):
     assert g4a.family == "rdr.G4" and g4a.elements[6].id == "G04a.07"
     assert taxonomy.get("rdr.G4").children == tuple(f"rdr.G4{s}" for s in "abcde")
     assert taxonomy.get("rdr.F1a").doc_level
+    assert taxonomy.get("rdr.P1a").doc_types == ("privacy_policy",)
+    limited = {e.id: e.applies_to for c in rdr for e in c.elements if e.applies_to}
+    assert len(limited) == 40 and limited["P03a.04"] == ("mobile_ecosystem",)
+    assert all(e.cues for c in rdr for e in c.elements)  # every element question has cue phrases
 
 
 def test_rdr_element_ids_match_rdr_data(taxonomy, shared_data):
@@ -136,6 +140,8 @@ def test_valid_fixture_loads():
         ("bad_relation", "crosswalk.yaml", 3, "bad relation '='"),
         ("bad_crosswalk_ref", "crosswalk.yaml", 2, "'ungp.Z9' is not a known criterion"),
         ("missing_header", "demo.yaml", 1, "missing required key(s) edition, source, licence, attribution"),
+        ("bad_doc_types", "demo.yaml", 10, "doc_types 'privacy_statement' must be one of privacy_policy"),
+        ("bad_applies_to", "demo.yaml", 13, "applies_to 'app_store' must be one of digital_platform"),
     ],
 )
 def test_bad_files_name_file_and_line(case, file, line, phrase):
