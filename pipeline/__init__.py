@@ -3,10 +3,12 @@
 Stages, each a module with a few verbs:
 
 - :mod:`pipeline.crawl` collects documents (``crawl``, ``changes``);
-- :mod:`pipeline.extract` and :mod:`pipeline.segment` turn bytes into passages, and
-  :mod:`pipeline.doctype` says what kind of document it is (``detect_language``, ``classify_doctype``);
+- :mod:`pipeline.extract` and :mod:`pipeline.segment` turn bytes into passages and say what
+  language a document is in (``detect_language``), :mod:`pipeline.doctype` what kind of
+  document it is (``classify_doctype``);
 - :mod:`pipeline.tag` scores passages against every criterion (``load_model``);
-- :mod:`pipeline.score` and :mod:`pipeline.rdr` turn tags into verdicts and RDR scores;
+- :mod:`pipeline.score`, :mod:`pipeline.elements` and :mod:`pipeline.rdr` turn tags into
+  verdicts, RDR element answers and RDR scores;
 - :mod:`pipeline.export` writes tables and the briefing;
 - :mod:`pipeline.store` keeps everything in a workspace (``load`` gives any table to pandas).
 

@@ -430,10 +430,10 @@ def _documents_found(docs: pd.DataFrame, languages: Sequence[str]) -> str:
     """Which kinds of document were read, which could not be read, and which were not found."""
     from .doctype import DOCTYPE_LABELS
 
-    types = docs.get("doctype", pd.Series(dtype=str)).fillna("").astype(str)
-    langs = docs.get("language", pd.Series(dtype=str)).fillna("").astype(str)
-    read = sorted({t for t, lang in zip(types, langs) if t and (not lang or lang in languages)})
-    unread = docs[(langs != "") & ~langs.isin(list(languages))]
+    types = docs.get("doctype", pd.Series("", index=docs.index)).fillna("").astype(str)
+    is_read = _is_read(docs, languages)
+    read = sorted({t for t, ok in zip(types, is_read) if t and ok})
+    unread = docs[~is_read]
     missing = [t for t in _EXPECTED_DOCTYPES if t not in set(types)]
     parts = []
     if read:
@@ -449,14 +449,23 @@ def _documents_found(docs: pd.DataFrame, languages: Sequence[str]) -> str:
     return f'<p class="small">{" ".join(parts)}</p>' if parts else ""
 
 
+def _is_read(docs: pd.DataFrame, languages: Sequence[str]) -> pd.Series:
+    """Per document, whether the run read it (:func:`pipeline.extract.language.readable`)."""
+    from .extract.language import readable
+
+    langs = docs.get("language", pd.Series("", index=docs.index)).fillna("")
+    sure = docs.get("language_confidence", pd.Series(1.0, index=docs.index)).fillna(1.0)
+    return pd.Series([readable(lang, c, languages) for lang, c in zip(langs, sure)], index=docs.index, dtype=bool)
+
+
 def _documents_table(docs: pd.DataFrame, languages: Sequence[str] = ("en",)) -> str:
     from .doctype import DOCTYPE_LABELS
 
     rows = []
-    for rec in docs.to_dict("records"):
+    for rec, read in zip(docs.to_dict("records"), _is_read(docs, languages)):
         flags = "".join(f'<span class="mark flag">{_esc(f)}</span>' for f in str(rec["flags"]).split("; ") if f)
         lang = str(rec.get("language") or "")
-        if lang and lang not in languages:
+        if not read:
             flags += f'<span class="mark flag">not read: {_esc(lang)}</span>'
         title = _esc(rec["title"]) or '<span class="muted">untitled</span>'
         doctype = DOCTYPE_LABELS.get(str(rec.get("doctype") or ""), "")
@@ -517,7 +526,8 @@ def _method() -> str:
         "<li>Framework scores aggregate the criterion scores RDR-style (averages of criteria, "
         "then of categories).</li>"
         "<li>Every quote is verbatim from the linked document, with its page, retrieval date and "
-        "the first characters of the document version's sha256.</li>"
+        "the first characters of the document version's sha256. RDR's questions about a document "
+        "itself (is the privacy policy easy to find?) cite that document by its title.</li>"
         '<li><span class="mark future">Future commitment</span> marks a promise about the future, '
         'not current practice; <span class="mark negative">Negative statement</span> marks a passage '
         "saying the company does not do something. Both can weigh differently from a plain "

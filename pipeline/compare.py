@@ -6,12 +6,15 @@ moved or was reworded counts as removed and added."""
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from .store import StoreError, Workspace
+
+log = logging.getLogger("hrdc.compare")
 
 CHANGE_COLUMNS = [
     "company_id", "company", "framework", "criterion", "score_from", "score_to", "delta",
@@ -23,19 +26,29 @@ MAX_QUOTES = 3
 
 
 def score_runs(ws: Workspace) -> list[int]:
-    """Scoring runs of a workspace that wrote scores, oldest first."""
-    return [int(r["run_id"]) for r in ws.query("SELECT DISTINCT run_id FROM scores ORDER BY run_id")]
+    """Scoring runs of a workspace, oldest first: every finished one (also one that could
+    assess no company) and any that wrote scores."""
+    return [int(r["run_id"]) for r in ws.query(
+        """SELECT run_id FROM runs WHERE command = 'score' AND status = 'done'
+           UNION SELECT DISTINCT run_id FROM scores ORDER BY run_id""")]
 
 
 def _scores(ws: Workspace, run_id: int) -> pd.DataFrame:
     frame = ws.frame(
         """SELECT s.company_id, c.name AS company, s.framework, s.criterion, s.score, s.verdict, s.evidence
            FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?""", (run_id,))
-    if frame.empty:
-        raise StoreError(f"workspace {ws.path}: scoring run {run_id} has no scores; "
-                         f"runs with scores: {score_runs(ws) or 'none'}")
+    if frame.empty and run_id not in score_runs(ws):
+        raise StoreError(f"workspace {ws.path}: run {run_id} is not a finished scoring run; "
+                         f"scoring runs: {score_runs(ws) or 'none'}")
     frame["passages"] = frame.pop("evidence").map(lambda e: {x["passage_id"]: x["quote"] for x in json.loads(e)})
     return frame
+
+
+def _rdr_method(ws: Workspace, run_id: int) -> str:
+    """How a scoring run judged RDR (runs before element answers counted passages)."""
+    found = ws.query("SELECT stats FROM runs WHERE run_id = ?", (run_id,))
+    stats = json.loads(found[0]["stats"] or "{}") if found else {}
+    return stats.get("rdr_method", "indicator")
 
 
 def _quotes(passages: dict[str, str], ids: set[str]) -> str:
@@ -63,6 +76,11 @@ def compare_runs(
     ws_to = ws_to or ws_from
     run_to = run_to if run_to is not None else score_runs(ws_to)[-1]
     before, after = _scores(ws_from, run_from), _scores(ws_to, run_to)
+    methods = _rdr_method(ws_from, run_from), _rdr_method(ws_to, run_to)
+    if methods[0] != methods[1]:
+        log.warning("compare: run %s scored RDR by %s, run %s by %s; RDR changes between them come "
+                    "from the method, not from what the companies disclose", run_from, methods[0],
+                    run_to, methods[1])
     merged = before.merge(after, on=["company_id", "framework", "criterion"], suffixes=("_from", "_to"))
     merged["company"] = merged.pop("company_to")
     merged = merged.drop(columns="company_from")

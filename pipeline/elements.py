@@ -32,12 +32,13 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from .rdr import POINTS, REVERSED_POINTS
 from .records import Evidence
 from .settings import CORPORA_DIR
 
 ELEMENT_EXAMPLES = CORPORA_DIR / "elements" / "rdr.jsonl"
-RESULT_POINTS = {"yes": 100.0, "partial": 50.0, "no": 0.0, "no disclosure found": 0.0}
-REVERSED_RESULT_POINTS = {"yes": 0.0, "partial": 50.0, "no": 100.0, "no disclosure found": 0.0}
+#: Prefix of the evidence id of a document cited as a whole (P1a: the privacy policy was found).
+DOCUMENT_EVIDENCE = "doc:"
 #: Service types of a company by RDR company type, before any declared service.
 _SERVICE_TYPES = {"internet": ("digital_platform",), "telecom": ("telecom",)}
 _TOKEN = re.compile(r"[a-z][a-z'-]+")
@@ -57,9 +58,6 @@ class ElementResult:
     match: float  # best match of a supporting passage (0 when none)
     evidence: tuple[Evidence, ...] = ()
 
-    @property
-    def points(self) -> float | None:
-        return None if self.result == "NA" else RESULT_POINTS[self.result]
 
 
 def _stems(text: str) -> list[str]:
@@ -199,7 +197,10 @@ def assess_elements(
                 match = scores[:, live.index(element)]
                 result, best = _answer(match, qualified, negative, element.reversed, yes_match, partial_match,
                                        yes_min_passages)
-                order = np.argsort(-match, kind="stable")
+                # the passages that produced the answer first: affirmative ones for "yes",
+                # negative ones for a reversed element's "no"
+                producing = negative if result == "no" else qualified if result == "yes" else np.ones_like(qualified)
+                order = np.lexsort((-match, ~producing))
                 chosen = [i for i in order if match[i] >= partial_match][:max_evidence]
                 evidence = tuple(evidence_of(group.iloc[i]) for i in chosen) if evidence_of else ()
                 out.append(ElementResult(company_id, criterion.id, element.id, result, round(best, 4), evidence))
@@ -207,9 +208,10 @@ def assess_elements(
 
 
 def _document_evidence(doc: dict) -> Evidence:
-    return Evidence(passage_id="", quote=f"{doc.get('title') or doc['url']} ({doc['doctype'].replace('_', ' ')})",
-                    score=1.0, url=doc["url"], page=None, retrieved_at=doc.get("retrieved_at") or "",
-                    sha256=doc.get("sha256") or "")
+    """The document itself as evidence: its id is ``doc:<sha256>``, its quote its title."""
+    return Evidence(passage_id=f"{DOCUMENT_EVIDENCE}{doc.get('sha256') or doc['url']}",
+                    quote=doc.get("title") or doc["url"], score=1.0, url=doc["url"], page=None,
+                    retrieved_at=doc.get("retrieved_at") or "", sha256=doc.get("sha256") or "")
 
 
 def _answer(match: np.ndarray, qualified: np.ndarray, negative: np.ndarray, reversed_: bool,
@@ -231,18 +233,17 @@ def _answer(match: np.ndarray, qualified: np.ndarray, negative: np.ndarray, reve
     return "no disclosure found", best
 
 
-def indicator_verdicts(results: Sequence[ElementResult], taxonomy) -> dict[str, tuple[str, float | None]]:
+def indicator_verdicts(results: Sequence[ElementResult], criteria: Sequence) -> dict[str, tuple[str, float | None]]:
     """criterion -> (verdict, score): RDR's element mean as an indicator score (N/A when every
-    element is N/A) and the verdict it reads as (full = every element yes, none = 0)."""
-    reversed_ids = {e.id for c in taxonomy.framework("rdr") for e in c.elements if e.reversed}
+    element is N/A) and the verdict it reads as (full = every element yes, none = 0). This is
+    the score RDR's engine gives an indicator assessed at one level."""
+    reversed_ids = {e.id for c in criteria for e in c.elements if e.reversed}
     points: dict[str, list[float]] = {}
     for r in results:
-        if r.result == "NA":
-            points.setdefault(r.criterion, [])
-            continue
-        table = REVERSED_RESULT_POINTS if r.element in reversed_ids else RESULT_POINTS
-        points.setdefault(r.criterion, []).append(table[r.result])
-    out = {}
+        values = points.setdefault(r.criterion, [])
+        if r.result != "NA":
+            values.append((REVERSED_POINTS if r.element in reversed_ids else POINTS)[r.result])
+    out: dict[str, tuple[str, float | None]] = {}
     for criterion, values in points.items():
         if not values:
             out[criterion] = ("na", None)
@@ -256,15 +257,17 @@ def element_rows(results: Iterable[ElementResult], company_type: str, taxonomy) 
     """Element answers as the tidy table :func:`pipeline.rdr.score_elements` scores: each answer
     stands at every level its indicator's scope uses (group, and one level for all services)."""
     scopes = {c.id: c.scope for c in taxonomy.framework("rdr")}
-    composites = {"company": ("group",), "full": ("group", "services"), "services": ("services",)}
-    rows = [(r.company_id, company_type, r.element, composite, "all services" if composite == "services" else "group", r.result)
-            for r in results for composite in composites[scopes[r.criterion]]]
+    rows = [(r.company_id, company_type, r.element, level, _LEVELS[level][3], r.result)
+            for r in results for level in _SCOPE_LEVELS[scopes[r.criterion]]]
     return pd.DataFrame(rows, columns=["company", "company_type", "element", "composite", "service", "result"])
 
 
 #: hrdc's columns after RDR's own in ``rdr-element-results.csv``.
 EXTRA_COLUMNS = ("Match", "Evidence", "EvidenceURL", "EvidencePage")
 _COMPANY_TYPE_NAMES = {"internet": "Digital Platform", "telecom": "Telecommunication"}
+#: The levels an answer stands at by indicator scope (opcom would repeat the group answer) and
+#: their RDR columns Branch, Composite, Class, Service.
+_SCOPE_LEVELS = {"company": ("group",), "full": ("group", "services"), "services": ("services",)}
 _LEVELS = {"group": ("Company", "Group", "Group", "Group"),
            "services": ("Services", "Services", "Services", "All services")}
 
@@ -279,21 +282,20 @@ def rdr_element_table(answers: pd.DataFrame, taxonomy) -> pd.DataFrame:
     reversed_ids = {e.id for c in taxonomy.framework("rdr") for e in c.elements if e.reversed}
     scopes = {c.id: c.scope for c in taxonomy.framework("rdr")}
     categories = {c.id: c.category for c in taxonomy.framework("rdr")}
-    composites = {"company": ("group",), "full": ("group", "services"), "services": ("services",)}
     rows = []
     for a in answers.itertuples(index=False):
         indicator, number = a.element.split(".")
         digits = "".join(ch for ch in indicator[1:] if ch.isdigit())
-        points = (REVERSED_RESULT_POINTS if a.element in reversed_ids else RESULT_POINTS).get(a.result)
+        points = (REVERSED_POINTS if a.element in reversed_ids else POINTS)[a.result]
         evidence = json.loads(a.evidence or "[]")
         best = evidence[0] if evidence else {}
-        for level in composites[scopes[a.criterion]]:
+        for level in _SCOPE_LEVELS[scopes[a.criterion]]:
             branch, composite, klass, service = _LEVELS[level]
             rows.append((
                 "hrdc", _COMPANY_TYPE_NAMES[company_type(a.sector)], a.company, a.company,
                 categories[a.criterion], indicator, int(digits), indicator[1 + len(digits):] or "NA",
                 a.element, int(number), branch, composite, klass, service, a.result,
-                "NA" if points is None else f"{points:g}",
+                "NA" if np.isnan(points) else f"{points:g}",
                 round(float(a.match), 4), best.get("quote", ""), best.get("url", ""),
                 "" if best.get("page") is None else int(best["page"]),
             ))

@@ -103,14 +103,16 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
     },
     "documents": {
         "company": "str", "url": "str", "kind": "str", "title": "str", "doctype": "str",
-        "language": "str", "retrieved_at": "str", "sha256": "str", "n_passages": "Int64", "flags": "str",
+        "language": "str", "language_confidence": "float64", "retrieved_at": "str", "sha256": "str",
+        "n_passages": "Int64", "flags": "str",
     },
 }
 # Inputs may omit these columns; everything else in a schema is required.
 _OPTIONAL_INPUT = {
     "coverage": {"company_id", "sector", "category", "family", "evidence_json"},
     "changes": {"changed_documents", "verdict_from", "verdict_to", "delta"},
-    "documents": {"kind", "title", "doctype", "language", "retrieved_at", "sha256", "n_passages", "flags"},
+    "documents": {"kind", "title", "doctype", "language", "language_confidence", "retrieved_at", "sha256",
+                  "n_passages", "flags"},
 }
 
 
@@ -409,11 +411,13 @@ class CsvExporter(TableExporter):
 
     def export(self, report: Report, out_dir: Path) -> list[Path]:
         paths = super().export(report, out_dir)
+        path = out_dir / RDR_ELEMENTS_FILE
         if len(report.rdr_elements):
-            path = out_dir / RDR_ELEMENTS_FILE
             with atomic_path(path) as tmp:
                 report.rdr_elements.to_csv(tmp, index=False, lineterminator="\n")
             paths.append(path)
+        else:  # a file from an earlier export would be read as this run's answers
+            path.unlink(missing_ok=True)
         return paths
 
     def write(self, chunks: Iterable[pd.DataFrame], path: Path) -> None:

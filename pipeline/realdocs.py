@@ -165,8 +165,6 @@ def indicator_method(workspace: Path, settings: Settings) -> tuple[pd.DataFrame,
     """The RDR verdicts and scores of the indicator-level method (a passage count per
     indicator) on the same tagged passages, for comparison; the element-level run is scored
     again afterwards so it stays the workspace's latest."""
-    from dataclasses import replace
-
     from .run import run_score
     from .store import Workspace
 

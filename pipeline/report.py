@@ -51,7 +51,8 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
     changes = compare_runs(ws, before, ws, run_id) if before else pd.DataFrame(columns=CHANGE_COLUMNS)
     documents = ws.frame(
         """SELECT c.name AS company, d.url, d.kind, COALESCE(e.title, '') AS title,
-                  COALESCE(e.doctype, '') AS doctype, COALESCE(e.language, '') AS language, v.retrieved_at, v.sha256,
+                  COALESCE(e.doctype, '') AS doctype, COALESCE(e.language, '') AS language,
+                  e.language_confidence, v.retrieved_at, v.sha256,
                   (SELECT COUNT(*) FROM passages p WHERE p.sha256 = v.sha256) AS n_passages,
                   COALESCE(e.flags, '') AS flags
            FROM documents d JOIN companies c USING (company_id)
@@ -63,7 +64,7 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
 
     answers = ws.element_results(run_id)
     rdr_elements = rdr_element_table(answers, load_taxonomy()) if len(answers) else pd.DataFrame()
-    not_assessed = ws.company_status(run_id)
+    not_assessed = ws.not_assessed(run_id)
     run = ws.query("SELECT started_at, finished_at, stats FROM runs WHERE run_id=?", (run_id,))
     stats = json.loads(run[0]["stats"] or "{}") if run else {}
     meta = {

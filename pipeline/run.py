@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 
 from . import score as scoring
 from .parallel import pmap
+from .extract.language import readable
 from .passage_kind import EVIDENCE_KINDS
 from .settings import Settings
 from .store import Workspace, now
@@ -177,20 +178,20 @@ def _company_inputs(ws: Workspace, companies: pd.DataFrame, model_id: str, rules
     (status, reason): a company without a readable document is not assessed, never scored 0."""
     for company in companies.itertuples(index=False):
         documents = ws.documents_read(company.company_id)
-        documents = documents[documents["n_chars"].fillna(0) > 0] if len(documents) else documents
-        readable = documents[documents["language"].isin(languages)] if len(documents) else documents
+        documents = documents[documents["n_chars"].fillna(0) > 0]
+        read = [readable(d.language, d.language_confidence, languages) for d in documents.itertuples(index=False)]
+        readable_docs, unread = documents[read], documents[[not r for r in read]]
+        reason = "; ".join(f"{u.url} is in {u.language}" for u in unread.itertuples(index=False))
         if not len(documents):
             status[company.company_id] = ("not_assessed", "no document with text was retrieved")
-            continue
-        unread = documents[~documents.index.isin(readable.index)]
-        reason = "; ".join(f"{u.url} is in {u.language}" for u in unread.itertuples(index=False))
-        if not len(readable):
+        elif not len(readable_docs):
             status[company.company_id] = (
                 "not_assessed", f"no document in a language the model reads ({', '.join(languages)}): {reason}")
-            continue
-        status[company.company_id] = ("assessed", f"not read: {reason}" if reason else "")
-        yield (company.company_id, company.sector, current_tags(ws, model_id, company.company_id, labelled=True),
-               rules, tuple(readable.to_dict("records")))
+        else:
+            status[company.company_id] = ("assessed", f"not read: {reason}" if reason else "")
+            tags = current_tags(ws, model_id, company.company_id, labelled=True)
+            tags = tags[tags["sha256"].isin(set(readable_docs["sha256"]))]  # what is not read is not scored
+            yield company.company_id, company.sector, tags, rules, tuple(readable_docs.to_dict("records"))
 
 
 def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules | None = None,

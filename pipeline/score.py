@@ -1,8 +1,11 @@
 """Coverage verdicts per company and criterion, each backed by the passages that earned it.
 
 A passage *supports* a criterion when the tagger labels it (calibrated score at or above the
-criterion's threshold). Supporting passages that state a future commitment ("we will ...") or
-a negative ("we do not ...") never count as full disclosure:
+criterion's threshold). RDR indicators are answered element by element
+(:func:`score_rdr_elements`, :mod:`pipeline.elements`): the indicator's score is the mean of its
+element answers. Every other criterion (and RDR with ``rdr_method="indicator"``) is judged on
+its supporting passages (:func:`score_company`); those that state a future commitment ("we
+will ...") or a negative ("we do not ...") never count as full disclosure:
 
 - ``full`` (100): at least ``rules.full_min_passages`` affirmative supporting passages;
 - ``partial`` (50): fewer affirmative passages, or only future / negative ones;
@@ -20,6 +23,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from .records import Evidence, Verdict
+from .settings import Settings
 
 VERDICT_SCORE = {"full": 100.0, "partial": 50.0, "none": 0.0}
 RDR_RESULT = {"full": "yes", "partial": "partial", "none": "no disclosure found"}
@@ -44,25 +48,25 @@ class ScoringRules:
     - ``max_evidence``: quotes kept per verdict.
     """
 
-    full_min_passages: int = 2
-    min_evidence_score: float = 0.0
-    full_min_score: float = 0.0
-    max_evidence: int = 5
+    # Defaults are the settings' (pipeline/settings.py), where each says what it was measured on.
+    full_min_passages: int = Settings.full_min_passages
+    min_evidence_score: float = Settings.min_evidence_score
+    full_min_score: float = Settings.full_min_score
+    max_evidence: int = Settings.max_evidence
     #: ``elements`` (RDR's element questions answered one by one, :mod:`pipeline.elements`) or
     #: ``indicator`` (the passage count above, applied to RDR indicators too).
-    rdr_method: str = "elements"
+    rdr_method: str = Settings.rdr_method
     #: Element answers (:func:`pipeline.elements.assess_elements`): a passage labelled for the
     #: indicator that matches an element question at least ``element_yes_match`` answers it
     #: "yes" when ``element_yes_min_passages`` distinct passages do so (one answers "partial", as
     #: RDR's researchers give partial credit for a disclosure that is not comprehensive), at least
     #: ``element_partial_match`` "partial"; ``element_similarity_scale`` is the TF-IDF cosine
-    #: read as a full match. Chosen on realdocs 2020/2022 (docs/benchmarks.md: MAD 23.4/24.8,
-    #: bias -2.2/-4.1 against 0.6/0.35/1 passage/0.5: 30.7/29.7, -10.1/-10.3).
-    element_yes_match: float = 1.0
-    element_partial_match: float = 0.75
-    element_yes_min_passages: int = 2
-    element_similarity_scale: float = 0.8
-    element_max_evidence: int = 3
+    #: read as a full match.
+    element_yes_match: float = Settings.element_yes_match
+    element_partial_match: float = Settings.element_partial_match
+    element_yes_min_passages: int = Settings.element_yes_min_passages
+    element_similarity_scale: float = Settings.element_similarity_scale
+    element_max_evidence: int = Settings.element_max_evidence
 
     @classmethod
     def from_settings(cls, settings) -> "ScoringRules":
@@ -122,7 +126,6 @@ def score_rdr_elements(
     the element results they came from.
     """
     from .elements import assess_elements, default_matcher, indicator_verdicts
-    from .taxonomy import load_taxonomy
 
     supporting = _supporting(tags, rules)
     if len(supporting):
@@ -133,7 +136,7 @@ def score_rdr_elements(
         yes_match=rules.element_yes_match, partial_match=rules.element_partial_match,
         yes_min_passages=rules.element_yes_min_passages,
         max_evidence=rules.element_max_evidence, documents=documents, evidence_of=_evidence)
-    answers = indicator_verdicts(results, load_taxonomy())
+    answers = indicator_verdicts(results, criteria)
     counts = supporting.groupby("criterion")["_text_key"].nunique() if len(supporting) else pd.Series(dtype=int)
     by_criterion: dict[str, list] = {}
     for r in results:

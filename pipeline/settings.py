@@ -64,10 +64,12 @@ class Settings:
     min_evidence_score: float = 0.0  # calibrated tag score below which a passage is not evidence
     full_min_score: float = 0.0  # "full" also needs its best passage at or above this
     max_evidence: int = 5  # quotes kept per verdict
-    element_yes_match: float = 1.0  # element match for "yes" (whole cue found; realdocs 2020/2022)
-    element_partial_match: float = 0.75  # element match for "partial" (realdocs 2020/2022)
-    element_yes_min_passages: int = 2  # distinct matching passages for "yes"; one is "partial" (realdocs)
-    element_similarity_scale: float = 0.8  # TF-IDF cosine read as a full element match (realdocs)
+    # element answers, chosen on realdocs 2020/2022 (docs/benchmarks.md): with these, indicator
+    # MAD 22.2/23.4 and bias -4.3/-5.8 points; with 0.6/0.35/1 passage/0.5, 30.7/29.7 and -10.1/-10.3
+    element_yes_match: float = 1.0  # element match for "yes" (a whole cue phrase found)
+    element_partial_match: float = 0.75  # element match for "partial"
+    element_yes_min_passages: int = 2  # distinct matching passages for "yes"; one is "partial"
+    element_similarity_scale: float = 0.8  # TF-IDF cosine read as a full element match
     element_max_evidence: int = 3  # passages kept per element answer
 
     @classmethod
@@ -105,7 +107,16 @@ class Settings:
         if self.rdr_method not in ("elements", "indicator"):
             raise SettingsError(f"rdr_method={self.rdr_method!r}: choose elements or indicator")
         if not 0 <= self.element_partial_match <= self.element_yes_match <= 1:
-            raise SettingsError("element_partial_match <= element_yes_match, both in 0-1")
+            raise SettingsError(f"element_partial_match={self.element_partial_match}, element_yes_match="
+                                f"{self.element_yes_match}: need 0 <= partial <= yes <= 1")
+        if self.element_yes_min_passages < 1 or self.full_min_passages < 1:
+            raise SettingsError(f"element_yes_min_passages={self.element_yes_min_passages}, full_min_passages="
+                                f"{self.full_min_passages}: each must be at least 1 passage")
+        if self.element_similarity_scale <= 0:
+            raise SettingsError(f"element_similarity_scale={self.element_similarity_scale}: must be > 0")
+        if self.element_max_evidence < 0 or self.max_evidence < 0:
+            raise SettingsError(f"element_max_evidence={self.element_max_evidence}, max_evidence="
+                                f"{self.max_evidence}: must be >= 0")
         if self.backend not in ("loky", "threading", "dask"):
             raise SettingsError(f"backend={self.backend!r}: choose one of loky, threading, dask")
         if self.backend == "dask" and not self.scheduler:

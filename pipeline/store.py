@@ -482,7 +482,7 @@ class Workspace:
                       e.match, e.evidence FROM element_results e JOIN companies c USING (company_id)
                WHERE e.run_id = ? ORDER BY e.company_id, e.rowid""", (run_id,))
 
-    def company_status(self, run_id: int) -> pd.DataFrame:
+    def not_assessed(self, run_id: int) -> pd.DataFrame:
         """Companies scoring run ``run_id`` could not assess: company (name), company_id, reason."""
         return self.frame(
             """SELECT c.name AS company, s.company_id, s.reason FROM company_status s

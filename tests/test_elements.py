@@ -80,10 +80,23 @@ def test_reversed_element_scores_the_right_way_round():
     assert requires["F11.01"].result == "yes"
     refuses = _assess(_tags(("rdr.F11", "We do not ask for government-issued identification.", True)))
     assert refuses["F11.01"].result == "no"
-    taxonomy = load_taxonomy()
-    verdicts = E.indicator_verdicts(list(requires.values()), taxonomy)
-    assert verdicts["rdr.F11"] == ("none", 0.0)  # F11.01 is reversed in the real taxonomy
-    assert E.indicator_verdicts(list(refuses.values()), taxonomy)["rdr.F11"] == ("full", 100.0)
+    verdicts = E.indicator_verdicts(list(requires.values()), CRITERIA)
+    assert verdicts["rdr.F11"] == ("none", 0.0)  # "yes, we require ID" scores 0
+    assert E.indicator_verdicts(list(refuses.values()), CRITERIA)["rdr.F11"] == ("full", 100.0)
+    assert verdicts["rdr.F10"] == ("na", None)
+
+
+def test_one_clear_requirement_outweighs_a_refusal_and_is_cited_first():
+    def make(row):
+        return Evidence(passage_id=row.passage_id, quote=row.text, score=row.score, url=row.url, page=None,
+                        retrieved_at="", sha256="")
+    tags = _tags(("rdr.F11", "We do not sell your government-issued identification.", True),
+                 ("rdr.F11", "Sellers must upload government-issued identification.", False))
+    [answer] = [r for r in E.assess_elements("acme", "internet", tags, CRITERIA, _matcher(), yes_match=1,
+                                             partial_match=0.75, yes_min_passages=2, evidence_of=make)
+                if r.element == "F11.01"]
+    assert answer.result == "yes"  # one affirmative passage is enough for a reversed element
+    assert answer.evidence[0].quote.startswith("Sellers must")
 
 
 def test_a_document_of_the_indicators_type_answers_its_elements():

@@ -47,3 +47,12 @@ def test_large_documents_are_sampled():
     started = time.perf_counter()
     assert detect_language(text)[0] == "en"
     assert time.perf_counter() - started < 1.0  # the model is loaded already; classifying ~5 kB takes ~1 ms
+
+
+def test_unsure_or_undetermined_languages_are_read_rather_than_set_aside():
+    from pipeline.extract.language import readable
+
+    assert readable("en", 0.99, ("en",)) and not readable("fr", 0.95, ("en",))
+    assert readable("pl", 0.14, ("en",))  # "Privacy Policy | Acme" is not Polish
+    assert readable("und", 0.0, ("en",)) and readable("", None, ("en",))
+    assert readable("fr", 0.95, ("en", "fr"))

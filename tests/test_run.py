@@ -144,7 +144,7 @@ def test_a_company_without_a_readable_document_is_not_assessed_not_zero(make_cra
     assert score.counts["not assessed"] == 2 and score.processed == 2
     with Workspace(path, create=False) as ws:
         run_id = ws.query("SELECT MAX(run_id) AS r FROM scores")[0]["r"]
-        status = ws.company_status(run_id).set_index("company_id")["reason"]
+        status = ws.not_assessed(run_id).set_index("company_id")["reason"]
         scored = set(ws.frame("SELECT DISTINCT company_id FROM scores WHERE run_id=?", (run_id,))["company_id"])
         frameworks = set(ws.frame("SELECT DISTINCT company_id FROM framework_scores WHERE run_id=?",
                                   (run_id,))["company_id"])
@@ -154,5 +154,21 @@ def test_a_company_without_a_readable_document_is_not_assessed_not_zero(make_cra
     assert not ({"silent", "francais"} & (scored | frameworks | set(elements["company_id"])))
     assert "silent not assessed" in caplog.text
     assert "francais not assessed" in caplog.text
-    # the assessed companies answered every RDR element that applies to them
-    assert set(elements["result"]) <= {"yes", "partial", "no", "no disclosure found", "NA"} and len(elements)
+    # each assessed company answered all 335 RDR elements (N/A where RDR does not ask them)
+    assert elements.groupby("company_id").size().to_dict() == {"halcyra": 335, "nimbus": 335}
+
+
+def test_a_run_that_assesses_no_company_exports_the_reason_and_removes_old_answers(tmp_path):
+    from pipeline.workflow import run_all
+
+    (tmp_path / "empty.html").write_text("")
+    companies = tmp_path / "companies.csv"
+    companies.write_text("company,sector,seed_urls\nGhost plc,telecom,empty.html\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "rdr-element-results.csv").write_text("left by an earlier export\n")
+    run_all(companies, tmp_path / "ws", out, Settings(jobs=1), formats=("csv", "html"), progress=False)
+    assert not (out / "rdr-element-results.csv").exists()
+    assert pd.read_csv(out / "coverage.csv").empty and pd.read_csv(out / "frameworks.csv").empty
+    page = (out / "briefing.html").read_text(encoding="utf-8")
+    assert "<strong>Ghost plc</strong>: no document with text was retrieved" in page
