@@ -70,17 +70,19 @@ class ElementMatcher:
 
     ``match(texts, element_id)`` is the larger of two readings, each 0-1:
 
-    - *cue containment*: the share of a cue phrase's word stems found in the passage, for the
-      best cue (all of "only collect what is necessary" present = 1);
+    - *cue containment*: the share of a cue phrase's word stems found in the passage (within
+      ``cue_window`` consecutive stems when given), for the best cue (all of "only collect what
+      is necessary" present = 1);
     - *similarity*: cosine of TF-IDF stem vectors between the passage and the element's
       question or one of its written examples, scaled so that ``similarity_scale`` counts as 1
       (a passage shares only part of a question's wording even when it answers it).
     """
 
     def __init__(self, elements: Sequence, examples: dict[str, list[str]] | None = None,
-                 similarity_scale: float = 0.5):
+                 similarity_scale: float = 0.5, cue_window: int | None = None):
         examples = examples or {}
         self.similarity_scale = similarity_scale
+        self.cue_window = cue_window
         self._cues = {e.id: [set(_stems(c)) for c in e.cues if _stems(c)] for e in elements}
         docs, owners = [], []
         for e in elements:
@@ -99,16 +101,31 @@ class ElementMatcher:
         if not len(texts):
             return out
         vectors = self._vectorizer.transform(texts)
-        stems = [set(_stems(t)) for t in texts]
+        sequences = [_stems(t) for t in texts]
+        stems = [set(q) for q in sequences]
         for j, eid in enumerate(element_ids):
             rows = self._rows.get(eid, [])
             if rows:
                 sim = (vectors @ self._profiles[rows].T).toarray().max(axis=1)
                 out[:, j] = np.minimum(1.0, sim / self.similarity_scale)
             for cue in self._cues.get(eid, ()):
-                contained = np.array([len(cue & s) / len(cue) for s in stems])
+                if self.cue_window:
+                    contained = np.array([_window_share(cue, q, self.cue_window) for q in sequences])
+                else:
+                    contained = np.array([len(cue & s) / len(cue) for s in stems])
                 out[:, j] = np.maximum(out[:, j], contained)
         return out
+
+
+def _window_share(cue: set[str], sequence: list[str], window: int) -> float:
+    """The largest share of ``cue``'s stems found within ``window`` consecutive stems."""
+    hits = [(i, w) for i, w in enumerate(sequence) if w in cue]
+    best, start = 0, 0
+    for end in range(len(hits)):
+        while hits[end][0] - hits[start][0] >= window:
+            start += 1
+        best = max(best, len({w for _, w in hits[start:end + 1]}))
+    return best / len(cue)
 
 
 def read_examples(path: Path = ELEMENT_EXAMPLES) -> dict[str, list[str]]:
@@ -129,12 +146,12 @@ def read_examples(path: Path = ELEMENT_EXAMPLES) -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=4)
-def default_matcher(similarity_scale: float = 0.5) -> ElementMatcher:
+def default_matcher(similarity_scale: float = 0.5, cue_window: int | None = None) -> ElementMatcher:
     """The matcher over ``corpora/``: every RDR element with its cues and written examples."""
     from .taxonomy import load_taxonomy
 
     elements = [e for c in load_taxonomy().framework("rdr") for e in c.elements]
-    return ElementMatcher(elements, read_examples(), similarity_scale)
+    return ElementMatcher(elements, read_examples(), similarity_scale, cue_window)
 
 
 def company_services(company_type: str, services: Iterable[str] = ()) -> frozenset[str]:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from scipy.stats import spearmanr
+from sklearn.metrics import cohen_kappa_score
 
 from . import rdr
 from .datasets import DatasetError
@@ -50,6 +51,8 @@ METRICS = {
     "spearman_passages": "Spearman, hrdc totals vs passages per company",
     "spearman_passages_rdr": "Spearman, RDR totals vs passages per company",
     "element_agreement": "answerable elements: hrdc = RDR (yes / partial / no)",
+    "element_agreement_floor": "answerable elements: 'no disclosure found' everywhere = RDR (the floor)",
+    "element_kappa": "answerable elements: Cohen's kappa, hrdc vs RDR",
 }
 
 
@@ -236,16 +239,21 @@ def pair_metrics(pairs: pd.DataFrame) -> dict[str, dict]:
     return {name: ratio_ci(per[:, [j, 3]]) for name, j in (("mad", 0), ("bias", 1), ("share_full", 2))}
 
 
-def element_agreement(hrdc: pd.DataFrame, published: pd.DataFrame, elements: pd.DataFrame) -> dict:
-    """Share of answerable elements where hrdc's result equals RDR's, intervals over companies.
+def element_agreement(hrdc: pd.DataFrame, published: pd.DataFrame, elements: pd.DataFrame) -> dict[str, dict]:
+    """Share of answerable elements where hrdc's result equals RDR's, the share that answering
+    "no disclosure found" everywhere would reach (the floor to beat), and Cohen's kappa;
+    intervals over companies.
 
     ``hrdc`` and ``published``: company, element, points (:func:`company_elements`, with
     ``published`` in hrdc's company names); ``elements``: company, element (the answerable ones).
     """
     pairs = elements.merge(hrdc, on=["company", "element"]).merge(published, on=["company", "element"], suffixes=("_hrdc", "_rdr"))
-    agree = (pairs["points_hrdc"] == pairs["points_rdr"]).astype(float)
-    per = pd.DataFrame({"company": pairs["company"], "agree": agree, "one": 1.0}).groupby("company")[["agree", "one"]].sum()
-    return ratio_ci(per.to_numpy())
+    parts = pd.DataFrame({"company": pairs["company"], "agree": (pairs["points_hrdc"] == pairs["points_rdr"]).astype(float),
+                          "floor": (pairs["points_rdr"] == 0).astype(float), "one": 1.0})
+    per = parts.groupby("company")[["agree", "floor", "one"]].sum().to_numpy()
+    kappa = cohen_kappa_score(pairs["points_rdr"], pairs["points_hrdc"]) if len(pairs) else np.nan
+    return {"element_agreement": ratio_ci(per[:, [0, 2]]), "element_agreement_floor": ratio_ci(per[:, [1, 2]]),
+            "element_kappa": metric(float(kappa), np.nan, np.nan, len(pairs))}
 
 
 def per_indicator(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -311,7 +319,7 @@ def compare_edition(
         to_hrdc = {rdr_name: company for company, rdr_name in present.items()}
         rdr_elements = company_elements(rdr.read_element_results(data_dir() / "rdr" / f"{edition}-element-results.csv"))
         rdr_elements = rdr_elements[rdr_elements["company"].isin(to_hrdc)].assign(company=lambda f: f["company"].map(to_hrdc))
-        rows["element_agreement"] = element_agreement(elements, rdr_elements, answerable_elements(answerable))
+        rows |= element_agreement(elements, rdr_elements, answerable_elements(answerable))
     metrics = pd.DataFrame([{"metric": k, **v} for k, v in rows.items()])
     companies = table.rename(columns={"total_hrdc": "hrdc_total", "total_rdr": "rdr_total"})[
         ["company", "rdr_company", "hrdc_total", "rdr_total", "n_passages"]]
@@ -372,7 +380,7 @@ def table_rows(results: dict) -> Iterable[str]:
     for edition, r in results.items():
         where = f"realdocs {edition} ({len(r['companies'])} companies, {r['metrics']['mad']['n']} answerable indicator pairs)"
         for name, m in r["metrics"].items():
-            same = r.get("baseline", {}).get(name)
+            same = None if name == "spearman_total_ceiling" else r.get("baseline", {}).get(name)
             old = OLD_METHOD.get(edition, {}).get(name)
             beside = [f"indicator-level, same passages: {same:.3g}"] if same is not None else []
             beside += [f"issue's measurement: {old:.3g}"] if old is not None else []

@@ -61,11 +61,12 @@ class ScoringRules:
     #: "yes" when ``element_yes_min_passages`` distinct passages do so (one answers "partial", as
     #: RDR's researchers give partial credit for a disclosure that is not comprehensive), at least
     #: ``element_partial_match`` "partial"; ``element_similarity_scale`` is the TF-IDF cosine
-    #: read as a full match.
+    #: read as a full match; a cue's words must fall within ``element_cue_window`` word stems.
     element_yes_match: float = Settings.element_yes_match
     element_partial_match: float = Settings.element_partial_match
     element_yes_min_passages: int = Settings.element_yes_min_passages
     element_similarity_scale: float = Settings.element_similarity_scale
+    element_cue_window: int = Settings.element_cue_window
     element_max_evidence: int = Settings.element_max_evidence
 
     @classmethod
@@ -132,7 +133,8 @@ def score_rdr_elements(
         supporting = (supporting.sort_values(["score", "passage_id"], ascending=[False, True])
                       .drop_duplicates(["criterion", "_text_key"]))
     results = assess_elements(
-        company_id, company_type, supporting, criteria, default_matcher(rules.element_similarity_scale),
+        company_id, company_type, supporting, criteria, default_matcher(rules.element_similarity_scale,
+                                                                      rules.element_cue_window or None),
         yes_match=rules.element_yes_match, partial_match=rules.element_partial_match,
         yes_min_passages=rules.element_yes_min_passages,
         max_evidence=rules.element_max_evidence, documents=documents, evidence_of=_evidence)

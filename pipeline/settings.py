@@ -64,12 +64,14 @@ class Settings:
     min_evidence_score: float = 0.0  # calibrated tag score below which a passage is not evidence
     full_min_score: float = 0.0  # "full" also needs its best passage at or above this
     max_evidence: int = 5  # quotes kept per verdict
-    # element answers, chosen on realdocs 2020/2022 (docs/benchmarks.md): with these, indicator
-    # MAD 22.2/23.4 and bias -4.3/-5.8 points; with 0.6/0.35/1 passage/0.5, 30.7/29.7 and -10.1/-10.3
+    # element answers, chosen on realdocs 2020/2022 (docs/benchmarks.md): with these, element
+    # agreement 0.539/0.514, indicator MAD 22.3/23.6, bias -6.4/-8.0 points; cues anywhere in a
+    # passage 0.528/0.502; 0.6/0.35/1 passage/0.5 and no window: MAD 30.7/29.7, bias -10.1/-10.3
     element_yes_match: float = 1.0  # element match for "yes" (a whole cue phrase found)
     element_partial_match: float = 0.75  # element match for "partial"
     element_yes_min_passages: int = 2  # distinct matching passages for "yes"; one is "partial"
     element_similarity_scale: float = 0.8  # TF-IDF cosine read as a full element match
+    element_cue_window: int = 12  # a cue's words within this many word stems (0: anywhere in the passage)
     element_max_evidence: int = 3  # passages kept per element answer
 
     @classmethod
@@ -112,6 +114,8 @@ class Settings:
         if self.element_yes_min_passages < 1 or self.full_min_passages < 1:
             raise SettingsError(f"element_yes_min_passages={self.element_yes_min_passages}, full_min_passages="
                                 f"{self.full_min_passages}: each must be at least 1 passage")
+        if self.element_cue_window < 0:
+            raise SettingsError(f"element_cue_window={self.element_cue_window}: must be >= 0 word stems")
         if self.element_similarity_scale <= 0:
             raise SettingsError(f"element_similarity_scale={self.element_similarity_scale}: must be > 0")
         if self.element_max_evidence < 0 or self.max_evidence < 0:

@@ -168,3 +168,14 @@ def test_evidence_of_builds_evidence_for_each_answer():
     answers = {r.element: r for r in E.assess_elements("acme", "internet", tags, CRITERIA, _matcher(),
                                                       yes_match=1, partial_match=0.75, evidence_of=make)}
     assert answers["P03a.03"].evidence[0].quote == "We only collect what is necessary."
+
+
+def test_a_cue_window_keeps_scattered_words_from_matching():
+    far = "We only keep records. " + "Many other unrelated things happen here. " * 5 + "It is necessary."
+    near = "We only collect what is necessary."
+    elements = [MINIMISE]
+    anywhere = E.ElementMatcher(elements, similarity_scale=10.0)
+    windowed = E.ElementMatcher(elements, similarity_scale=10.0, cue_window=6)
+    assert anywhere.match([far], ["P03a.03"])[0, 0] >= windowed.match([far], ["P03a.03"])[0, 0]
+    assert windowed.match([near], ["P03a.03"])[0, 0] == 1.0
+    assert windowed.match(["collect " + "word " * 10 + "necessary"], ["P03a.03"])[0, 0] < 1.0

@@ -74,9 +74,11 @@ def test_element_agreement_on_answerable_elements():
     rdr = pd.DataFrame({"company": ["a", "a", "b"], "element": ["P03a.01", "P04.01", "P03a.01"], "points": [100.0, 50.0, 50.0]})
     elements = pd.DataFrame({"company": ["a", "b"], "element": ["P03a.01", "P03a.01"]})
     m = realdocs.element_agreement(hrdc, rdr, elements)
-    assert (m["value"], m["n"]) == (1.0, 2)
-    assert realdocs.element_agreement(hrdc, rdr, realdocs.answerable_elements(
-        pd.DataFrame({"company": ["a"], "rdr_company": ["A"], "indicator": ["P4"]})))["value"] == 0.0
+    assert (m["element_agreement"]["value"], m["element_agreement"]["n"]) == (1.0, 2)
+    assert m["element_agreement_floor"]["value"] == 0.0  # RDR answered neither "no"
+    p4 = realdocs.element_agreement(hrdc, rdr, realdocs.answerable_elements(
+        pd.DataFrame({"company": ["a"], "rdr_company": ["A"], "indicator": ["P4"]})))
+    assert p4["element_agreement"]["value"] == 0.0 and p4["element_kappa"]["n"] == 1
 
 
 def test_answerable_set_is_the_union_of_doctypes_minus_exclusions():
@@ -124,7 +126,7 @@ def test_one_company_of_2022_end_to_end(tmp_path):
     result = realdocs.evaluate_edition("2022", tmp_path / "ws", companies=["yandex"], settings=Settings.from_mapping({"jobs": 1}))
     assert list(result.metrics.columns) == ["metric", "value", "lo", "hi", "n"]
     assert set(result.metrics["metric"]) == set(realdocs.METRICS)  # element answers in RDR's format
-    assert set(result.baseline["metric"]) == set(realdocs.METRICS) - {"element_agreement"}
+    assert set(result.baseline["metric"]) == set(realdocs.METRICS) - {"element_agreement", "element_agreement_floor", "element_kappa"}
     assert list(result.companies["company"]) == ["yandex"] and result.companies["n_passages"].iloc[0] > 0
     assert set(result.answerable["indicator"]) == set(realdocs.load_answerable_spec()["privacy"])
     assert result.metrics.set_index("metric").loc["mad", "n"] == len(result.answerable)
