@@ -2,7 +2,9 @@
 
 CSV columns: ``company``, ``sector``, ``seed_urls`` (space-separated http(s) URLs or local
 files, relative to the CSV's folder) and optionally ``allow_domains`` (space-separated
-domains the crawl may follow links into, besides the seeds' own).
+domains the crawl may follow links into, besides the seeds' own) and ``services``
+(space-separated: ``mobile_ecosystem`` for an app store and mobile OS, ``pda_ecosystem`` for a
+voice assistant; RDR asks some element questions only of such companies).
 
 >>> companies = read_companies("companies.csv")  # doctest: +SKIP
 >>> companies[0].company_id, companies[0].seed_urls  # doctest: +SKIP
@@ -19,7 +21,9 @@ from urllib.parse import urlsplit
 from pipeline.records import Company
 
 REQUIRED = ("company", "sector", "seed_urls")
-OPTIONAL = ("allow_domains",)
+OPTIONAL = ("allow_domains", "services")
+#: Services a company may declare beyond its sector, for RDR elements limited to them.
+SERVICES = ("mobile_ecosystem", "pda_ecosystem")
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$")
 
 
@@ -107,7 +111,12 @@ def _company(row: dict[str, str], path: Path, line: int) -> Company:
     for domain in allow:
         if not _DOMAIN.match(domain):
             raise CompaniesError(f"{where}: allow_domains entry {domain!r} is not a domain name (e.g. example.com)")
-    return Company(company_id, name, row["sector"], tuple(_seed(s, path, where) for s in seeds), allow)
+    services = tuple(row.get("services", "").lower().split())
+    bad = [s for s in services if s not in SERVICES]
+    if bad:
+        raise CompaniesError(f"{where}: services entry {bad[0]!r} is not one of {', '.join(SERVICES)} "
+                             "(RDR asks some questions only of companies with these services)")
+    return Company(company_id, name, row["sector"], tuple(_seed(s, path, where) for s in seeds), allow, services)
 
 
 def _seed(seed: str, path: Path, where: str) -> str:

@@ -36,6 +36,7 @@ class Company:
     sector: str
     seed_urls: tuple[str, ...]
     allow_domains: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()  # pipeline.companies.SERVICES
 
 
 @dataclass(frozen=True)

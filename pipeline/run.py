@@ -191,7 +191,8 @@ def _company_inputs(ws: Workspace, companies: pd.DataFrame, model_id: str, rules
             status[company.company_id] = ("assessed", f"not read: {reason}" if reason else "")
             tags = current_tags(ws, model_id, company.company_id, labelled=True)
             tags = tags[tags["sha256"].isin(set(readable_docs["sha256"]))]  # what is not read is not scored
-            yield company.company_id, company.sector, tags, rules, tuple(readable_docs.to_dict("records"))
+            yield (company.company_id, company.sector, tags, rules, tuple(readable_docs.to_dict("records")),
+                   tuple(company.services.split()))
 
 
 def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules | None = None,
@@ -206,7 +207,7 @@ def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules 
     load_taxonomy()  # a broken criteria file stops the command before a scoring run is recorded
     rules = rules or scoring.ScoringRules.from_settings(settings)
     model = ws.get_meta("model") or model_id_of(settings.model)
-    companies = ws.frame("SELECT company_id, sector FROM companies ORDER BY company_id")
+    companies = ws.frame("SELECT company_id, sector, services FROM companies ORDER BY company_id")
     run_id = ws.start_run("score")
     summary = StageSummary("score", counts={"full": 0, "partial": 0, "none": 0})
     bar = _progress(len(companies), "score", "company", progress)

@@ -119,6 +119,7 @@ def score_rdr_elements(
     *,
     company_type: str = "internet",
     documents: Sequence[dict] = (),
+    services: Sequence[str] = (),
 ) -> tuple[list[Verdict], list]:
     """RDR verdicts from element answers (:func:`pipeline.elements.assess_elements`).
 
@@ -137,7 +138,8 @@ def score_rdr_elements(
                                                                       rules.element_cue_window or None),
         yes_match=rules.element_yes_match, partial_match=rules.element_partial_match,
         yes_min_passages=rules.element_yes_min_passages,
-        max_evidence=rules.element_max_evidence, documents=documents, evidence_of=_evidence)
+        max_evidence=rules.element_max_evidence, documents=documents, services=services,
+        evidence_of=_evidence)
     answers = indicator_verdicts(results, criteria)
     counts = supporting.groupby("criterion")["_text_key"].nunique() if len(supporting) else pd.Series(dtype=int)
     by_criterion: dict[str, list] = {}

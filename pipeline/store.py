@@ -24,7 +24,7 @@ import pandas as pd
 
 from .records import now, sha256_bytes  # noqa: F401 (part of the store's API)
 
-SCHEMA_VERSION = 3  # 2: passages.kind; 3: extractions.language, language_confidence, doctype
+SCHEMA_VERSION = 3  # 2: passages.kind; 3: extractions.language, language_confidence, doctype; companies.services
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS companies (
     name TEXT NOT NULL,
     sector TEXT NOT NULL,
     seed_urls TEXT NOT NULL,           -- space-separated
-    allow_domains TEXT NOT NULL DEFAULT ''
+    allow_domains TEXT NOT NULL DEFAULT '',
+    services TEXT NOT NULL DEFAULT ''  -- space-separated pipeline.companies.SERVICES
 );
 CREATE TABLE IF NOT EXISTS crawl_queue (
     run_id INTEGER NOT NULL,
@@ -250,7 +251,10 @@ class Workspace:
                 )
         columns = {r[1] for r in self._conn.execute("PRAGMA table_info(passages)")}
         extraction_columns = {r[1] for r in self._conn.execute("PRAGMA table_info(extractions)")}
+        company_columns = {r[1] for r in self._conn.execute("PRAGMA table_info(companies)")}
         self._conn.executescript(SCHEMA)
+        if company_columns and "services" not in company_columns:
+            self._conn.execute("ALTER TABLE companies ADD COLUMN services TEXT NOT NULL DEFAULT ''")
         if columns and "kind" not in columns:
             self._add_passage_kinds()
         if extraction_columns and "doctype" not in extraction_columns:

@@ -115,9 +115,10 @@ def tag_with(tagger, passages: list[dict]) -> tuple[list[dict], list[dict]]:
 
 # -- score ----------------------------------------------------------------------------------
 def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRules,
-              documents: tuple[dict, ...] = ()) -> tuple[str, list, dict[str, float | None], list]:
-    """One company's labelled tags and readable documents -> (company id, verdicts, framework
-    scores, RDR element results)."""
+              documents: tuple[dict, ...] = (), services: tuple[str, ...] = ()
+              ) -> tuple[str, list, dict[str, float | None], list]:
+    """One company's labelled tags, readable documents and declared services -> (company id,
+    verdicts, framework scores, RDR element results)."""
     from . import score as scoring
     from .taxonomy import load_taxonomy  # cached per process
 
@@ -127,7 +128,8 @@ def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRu
     if rules.rdr_method == "elements":
         rdr_tags = tags[tags["criterion"].str.startswith("rdr.")] if len(tags) else tags
         verdicts, elements = scoring.score_rdr_elements(
-            company_id, rdr_tags, taxonomy.framework("rdr"), rules, company_type=kind, documents=documents)
+            company_id, rdr_tags, taxonomy.framework("rdr"), rules, company_type=kind, documents=documents,
+            services=services)
         others = [c for c in taxonomy.leaves if c.framework != "rdr"]
         verdicts += scoring.score_company(company_id, tags, others, rules)
     else:

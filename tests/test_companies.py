@@ -44,6 +44,8 @@ def test_slug():
      "line 3: duplicate company 'ACME inc.' (same id 'acme-inc' as line 2)"),
     ("company,sector,seed_urls\nA,t,https://a.com,extra\n", "line 2: 4 fields, expected 3"),
     ("company,sector,seed_urls,allow_domains\nA,t,https://a.com,not_a/domain\n", "line 2: allow_domains entry 'not_a/domain'"),
+    ("company,sector,seed_urls,services\nA,t,https://a.com,app_store\n",
+     "line 2: services entry 'app_store' is not one of mobile_ecosystem, pda_ecosystem"),
     ("company,sector,seed_urls\n", "no companies"),
     ("", "empty file"),
 ])
@@ -52,6 +54,13 @@ def test_bad_rows_name_file_and_line(tmp_path, text, message):
     with pytest.raises(CompaniesError) as err:
         read_companies(path)
     assert str(err.value).startswith(f"{path}: ") and message in str(err.value)
+
+
+def test_services_are_read_in_lower_case(tmp_path):
+    path = write(tmp_path, "company,sector,seed_urls,services\nA,platform,https://a.com,Mobile_Ecosystem pda_ecosystem\n"
+                           "B,platform,https://b.com,\n")
+    a, b = read_companies(path)
+    assert a.services == ("mobile_ecosystem", "pda_ecosystem") and b.services == ()
 
 
 def test_missing_file(tmp_path):

@@ -125,6 +125,11 @@ def test_score_rdr_elements_on_the_real_taxonomy_gives_element_means_and_skips_n
     assert by_id["rdr.P3a"].verdict == "partial" and 0 < by_id["rdr.P3a"].score < 100
     assert by_id["rdr.P3a"].evidence[0].quote.startswith(("In short", "Again"))
     assert {r.element for r in results} == {e.id for c in rdr_criteria for e in c.elements}
+    answers = {r.element: r.result for r in results}
+    assert answers["P03a.04"] == "NA"  # an app-store question, and no app store declared
+    _, with_store = score_rdr_elements("acme", tags, rdr_criteria, ScoringRules(), company_type="internet",
+                                       services=("mobile_ecosystem",))
+    assert {r.element: r.result for r in with_store}["P03a.04"] == "no disclosure found"
 
 
 def test_element_table_is_rdrs_format_and_scores_with_rdrs_engine(tmp_path):

@@ -16,7 +16,8 @@ V2_EXTRACTIONS = """CREATE TABLE extractions (sha256 TEXT PRIMARY KEY, kind TEXT
 
 
 def _add_document(conn, doc_id: str, company: str, url: str, versions: list[tuple[str, str]]) -> None:
-    conn.execute("INSERT OR IGNORE INTO companies VALUES (?, ?, 'platform', ?, '')", (company, company, url))
+    conn.execute("INSERT OR IGNORE INTO companies (company_id, name, sector, seed_urls) VALUES (?, ?, 'platform', ?)",
+                 (company, company, url))
     conn.execute("INSERT INTO documents VALUES (?, ?, ?, 'text', '2024-01-01', '2024-06-01', NULL, NULL)",
                  (doc_id, company, url))
     for n, (sha, retrieved) in enumerate(versions, 1):
@@ -38,6 +39,11 @@ def test_schema_2_workspace_gets_languages_and_doctypes(tmp_path):
     with ws.transaction() as conn:
         conn.execute("DROP TABLE extractions")
         conn.execute(V2_EXTRACTIONS)
+        for table in ("element_results", "company_status", "companies"):  # schema 2 had none of them ...
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("""CREATE TABLE companies (company_id TEXT PRIMARY KEY, name TEXT NOT NULL,
+                        sector TEXT NOT NULL, seed_urls TEXT NOT NULL,
+                        allow_domains TEXT NOT NULL DEFAULT '')""")  # ... and no services column
         _add_document(conn, "d1", "acme", "https://acme.example/privacy", [("s1", "2024-01-01")])
         _add_document(conn, "d2", "acme", "https://acme.example/de/datenschutz", [("s2", "2024-01-01")])
         _add_document(conn, "d3", "acme", "https://acme.example/scan.pdf", [("s3", "2024-01-01")])
@@ -55,6 +61,9 @@ def test_schema_2_workspace_gets_languages_and_doctypes(tmp_path):
     assert (rows["s2"]["language"], rows["s2"]["doctype"]) == ("de", "privacy_policy")
     assert (rows["s3"]["language"], rows["s3"]["language_confidence"], rows["s3"]["doctype"]) == ("und", 0.0, "other")
     assert ws.get_meta("schema_version") == str(SCHEMA_VERSION) == "3"
+    assert ws.query("SELECT services FROM companies")[0]["services"] == ""
+    assert ws.query("SELECT COUNT(*) AS n FROM element_results")[0]["n"] == 0
+    assert ws.not_assessed(1).empty
     ws.close()
     Workspace(tmp_path / "ws").close()  # a migrated workspace opens again without migrating twice
 

@@ -150,7 +150,8 @@ class _Crawl:
                               "referrer": None, "anchor": anchor, "state": "pending"})
         with ws.transaction() as conn:
             ws.insert("companies", [{"company_id": c.company_id, "name": c.name, "sector": c.sector,
-                                     "seed_urls": " ".join(c.seed_urls), "allow_domains": " ".join(c.allow_domains)}
+                                     "seed_urls": " ".join(c.seed_urls), "allow_domains": " ".join(c.allow_domains),
+                                     "services": " ".join(c.services)}
                                     for c in self.companies], conflict="replace", conn=conn)
             ws.insert("crawl_queue", seeds, conn=conn)
         wanted = set(self.known)
