@@ -8,7 +8,7 @@ necessary; a paragraph on cookies answers the first at best. hrdc does the same:
 2. each of the indicator's element questions is matched against those passages by
    :class:`ElementMatcher`: a passage answers an element when it contains one of the element's
    cue phrases (``cues`` in ``corpora/criteria/rdr.yaml``) or reads like the element's
-   question or its written examples (``corpora/elements/rdr.jsonl``);
+   question or its written examples (``corpora/elements/*.jsonl``);
 3. :func:`assess_elements` turns the best match into RDR's answers: ``yes`` (a clear answer),
    ``partial`` (a weaker match, or only a future or negative statement), ``no disclosure
    found``, or ``NA`` where RDR leaves the element out for the company's type or services.
@@ -36,7 +36,7 @@ from .rdr import POINTS, REVERSED_POINTS
 from .records import Evidence
 from .settings import CORPORA_DIR
 
-ELEMENT_EXAMPLES = CORPORA_DIR / "elements" / "rdr.jsonl"
+ELEMENTS_DIR = CORPORA_DIR / "elements"
 #: Prefix of the evidence id of a document cited as a whole (P1a: the privacy policy was found).
 DOCUMENT_EVIDENCE = "doc:"
 #: Service types of a company by RDR company type, before any declared service.
@@ -128,29 +128,29 @@ def _window_share(cue: set[str], sequence: list[str], window: int) -> float:
     return best / len(cue)
 
 
-def read_examples(path: Path = ELEMENT_EXAMPLES) -> dict[str, list[str]]:
-    """Element id -> written example passages (rows of ``corpora/elements/rdr.jsonl`` with ``elements``)."""
+def read_examples(path: Path = ELEMENTS_DIR) -> dict[str, list[str]]:
+    """Element id -> written example passages: rows with ``elements`` of ``path``, a JSONL file
+    or a folder of them (default ``corpora/elements/``)."""
     out: dict[str, list[str]] = {}
-    if not path.is_file():
-        return out
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise ValueError(f"{path} line {n}: not JSON ({exc})") from None
-        for eid in row.get("elements", ()):
-            out.setdefault(eid, []).append(row["text"])
+    for file in sorted(path.glob("*.jsonl")) if path.is_dir() else [path] if path.is_file() else []:
+        for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise ValueError(f"{file} line {n}: not JSON ({exc})") from None
+            for eid in row.get("elements", ()):
+                out.setdefault(eid, []).append(row["text"])
     return out
 
 
 @lru_cache(maxsize=4)
 def default_matcher(similarity_scale: float = 0.5, cue_window: int | None = None) -> ElementMatcher:
-    """The matcher over ``corpora/``: every RDR element with its cues and written examples."""
+    """The matcher over ``corpora/``: every element question with its cues and written examples."""
     from .taxonomy import load_taxonomy
 
-    elements = [e for c in load_taxonomy().framework("rdr") for e in c.elements]
+    elements = [e for c in load_taxonomy().leaves for e in c.elements]
     return ElementMatcher(elements, read_examples(), similarity_scale, cue_window)
 
 

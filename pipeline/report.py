@@ -63,6 +63,7 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
     from .taxonomy import load_taxonomy
 
     answers = ws.element_results(run_id)
+    answers = answers[answers["criterion"].str.startswith("rdr.")]
     rdr_elements = rdr_element_table(answers, load_taxonomy()) if len(answers) else pd.DataFrame()
     not_assessed = ws.not_assessed(run_id)
     run = ws.query("SELECT started_at, finished_at, stats FROM runs WHERE run_id=?", (run_id,))

@@ -2,8 +2,9 @@
 
 A passage *supports* a criterion when the tagger labels it (calibrated score at or above the
 criterion's threshold). RDR indicators are answered element by element
-(:func:`score_rdr_elements`, :mod:`pipeline.elements`): the indicator's score is the mean of its
-element answers. Every other criterion (and RDR with ``rdr_method="indicator"``) is judged on
+(:func:`score_by_elements`, :mod:`pipeline.elements`), and so are the UNGP Reporting
+Framework's questions with supporting questions: the score is the mean of the element answers.
+Every other criterion (and RDR with ``rdr_method="indicator"``) is judged on
 its supporting passages (:func:`score_company`); those that state a future commitment ("we
 will ...") or a negative ("we do not ...") never count as full disclosure:
 
@@ -111,7 +112,7 @@ def score_company(
     return verdicts
 
 
-def score_rdr_elements(
+def score_by_elements(
     company_id: str,
     tags: pd.DataFrame,
     criteria: Sequence,
@@ -121,11 +122,12 @@ def score_rdr_elements(
     documents: Sequence[dict] = (),
     services: Sequence[str] = (),
 ) -> tuple[list[Verdict], list]:
-    """RDR verdicts from element answers (:func:`pipeline.elements.assess_elements`).
+    """Verdicts of criteria with element questions (RDR's indicators, the UNGP Reporting
+    Framework's supporting questions) from element answers (:func:`pipeline.elements.assess_elements`).
 
-    Returns the indicator verdicts (score = the mean of the element points, as RDR scores an
-    indicator at one level; indicators RDR leaves out for the company type get no verdict) and
-    the element results they came from.
+    Returns the verdicts (score = the mean of the element points, as RDR scores an indicator
+    at one level; criteria left out for the company type get no verdict) and the element
+    results they came from.
     """
     from .elements import assess_elements, default_matcher, indicator_verdicts
 
@@ -152,7 +154,7 @@ def score_rdr_elements(
             continue
         ranked = sorted((r for r in by_criterion[criterion.id] if r.evidence), key=lambda r: -r.match)
         evidence = tuple({e.passage_id or e.url: e for r in ranked for e in r.evidence}.values())
-        verdicts.append(Verdict(company_id, "rdr", criterion.id, verdict, float(score),
+        verdicts.append(Verdict(company_id, criterion.framework, criterion.id, verdict, float(score),
                                 int(counts.get(criterion.id, 0)), evidence[: rules.max_evidence]))
     return verdicts, results
 
@@ -198,8 +200,9 @@ def framework_scores(
         for v in verdicts if v.framework == "rdr"
     ]
     scores = None
-    if element_results:
-        scores = rdr.score_elements(element_rows(element_results, company_type, taxonomy), taxonomy)
+    rdr_elements = [r for r in element_results if r.criterion.startswith("rdr.")]
+    if rdr_elements:
+        scores = rdr.score_elements(element_rows(rdr_elements, company_type, taxonomy), taxonomy)
     elif rdr_rows:
         scores = rdr.score_indicator_verdicts(pd.DataFrame(rdr_rows), taxonomy)
     if scores is not None:

@@ -479,7 +479,7 @@ class Workspace:
         return verdicts, totals
 
     def element_results(self, run_id: int) -> pd.DataFrame:
-        """RDR element answers of scoring run ``run_id``: company (name), company_id, sector,
+        """Element answers of scoring run ``run_id`` (RDR, UNGP RF): company (name), company_id, sector,
         criterion, element, result, match, evidence (JSON), in company and taxonomy order."""
         return self.frame(
             """SELECT c.name AS company, e.company_id, c.sector, e.criterion, e.element, e.result,

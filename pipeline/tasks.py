@@ -118,20 +118,17 @@ def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRu
               documents: tuple[dict, ...] = (), services: tuple[str, ...] = ()
               ) -> tuple[str, list, dict[str, float | None], list]:
     """One company's labelled tags, readable documents and declared services -> (company id,
-    verdicts, framework scores, RDR element results)."""
+    verdicts, framework scores, element results)."""
     from . import score as scoring
     from .taxonomy import load_taxonomy  # cached per process
 
     taxonomy = load_taxonomy()
     kind = scoring.company_type(sector)
-    elements: list = []
-    if rules.rdr_method == "elements":
-        rdr_tags = tags[tags["criterion"].str.startswith("rdr.")] if len(tags) else tags
-        verdicts, elements = scoring.score_rdr_elements(
-            company_id, rdr_tags, taxonomy.framework("rdr"), rules, company_type=kind, documents=documents,
-            services=services)
-        others = [c for c in taxonomy.leaves if c.framework != "rdr"]
-        verdicts += scoring.score_company(company_id, tags, others, rules)
-    else:
-        verdicts = scoring.score_company(company_id, tags, taxonomy.leaves, rules)
+    by_elements = [c for c in taxonomy.leaves if c.elements and (c.framework != "rdr" or rules.rdr_method == "elements")]
+    ids = {c.id for c in by_elements}
+    counted = [c for c in taxonomy.leaves if c.id not in ids]
+    element_tags = tags[tags["criterion"].isin(ids)] if len(tags) else tags
+    verdicts, elements = scoring.score_by_elements(
+        company_id, element_tags, by_elements, rules, company_type=kind, documents=documents, services=services)
+    verdicts += scoring.score_company(company_id, tags, counted, rules)
     return company_id, verdicts, scoring.framework_scores(verdicts, kind, taxonomy, elements), elements

@@ -9,7 +9,7 @@ import pytest
 from pipeline import elements as E
 from pipeline import rdr
 from pipeline.records import Evidence
-from pipeline.score import ScoringRules, score_rdr_elements
+from pipeline.score import ScoringRules, score_by_elements
 from pipeline.taxonomy import Criterion, Element, load_taxonomy
 
 COLLECT = Element("P03a.01", "Does the company clearly disclose what types of user information it collects?",
@@ -113,13 +113,13 @@ def test_a_document_of_the_indicators_type_answers_its_elements():
     assert missing.result == "no disclosure found"
 
 
-def test_score_rdr_elements_on_the_real_taxonomy_gives_element_means_and_skips_na():
+def test_score_by_elements_on_the_real_taxonomy_gives_element_means_and_skips_na():
     taxonomy = load_taxonomy()
     rdr_criteria = taxonomy.framework("rdr")
     p3a = taxonomy.get("rdr.P3a")
     cue = p3a.elements[2].cues[0]  # P03a.03: limits collection
     tags = _tags(("rdr.P3a", f"In short, {cue}.", False), ("rdr.P3a", f"Again: {cue}, always.", False))
-    verdicts, results = score_rdr_elements("acme", tags, rdr_criteria, ScoringRules(), company_type="internet")
+    verdicts, results = score_by_elements("acme", tags, rdr_criteria, ScoringRules(), company_type="internet")
     by_id = {v.criterion: v for v in verdicts}
     assert "rdr.F10" not in by_id  # telecom-only: N/A, no verdict at all
     assert by_id["rdr.P3a"].verdict == "partial" and 0 < by_id["rdr.P3a"].score < 100
@@ -127,7 +127,7 @@ def test_score_rdr_elements_on_the_real_taxonomy_gives_element_means_and_skips_n
     assert {r.element for r in results} == {e.id for c in rdr_criteria for e in c.elements}
     answers = {r.element: r.result for r in results}
     assert answers["P03a.04"] == "NA"  # an app-store question, and no app store declared
-    _, with_store = score_rdr_elements("acme", tags, rdr_criteria, ScoringRules(), company_type="internet",
+    _, with_store = score_by_elements("acme", tags, rdr_criteria, ScoringRules(), company_type="internet",
                                        services=("mobile_ecosystem",))
     assert {r.element: r.result for r in with_store}["P03a.04"] == "no disclosure found"
 
@@ -153,9 +153,10 @@ def test_element_table_is_rdrs_format_and_scores_with_rdrs_engine(tmp_path):
 
 def test_examples_file_names_known_elements():
     taxonomy = load_taxonomy()
-    known = {e.id for c in taxonomy.framework("rdr") for e in c.elements}
+    known = {e.id for c in taxonomy.leaves for e in c.elements}
     examples = E.read_examples()
-    assert examples and set(examples) <= known
+    assert set(examples) == known  # every element question has written examples, none is unknown
+    assert all(len(texts) >= 2 for texts in examples.values())
 
 
 def test_bad_examples_line_names_the_file(tmp_path):
@@ -184,3 +185,19 @@ def test_a_cue_window_keeps_scattered_words_from_matching():
     assert anywhere.match([far], ["P03a.03"])[0, 0] >= windowed.match([far], ["P03a.03"])[0, 0]
     assert windowed.match([near], ["P03a.03"])[0, 0] == 1.0
     assert windowed.match(["collect " + "word " * 10 + "necessary"], ["P03a.03"])[0, 0] < 1.0
+
+
+def test_ungp_supporting_questions_are_answered_one_by_one():
+    taxonomy = load_taxonomy()
+    c6 = taxonomy.get("ungp.C6")
+    assert [e.id for e in c6.elements] == ["C6", "C6.1", "C6.2", "C6.3", "C6.4", "C6.5"]
+    hotline, fear = c6.elements[1].cues[1], c6.elements[2].cues[0]
+    tags = _tags(("ungp.C6", f"Workers can use our {hotline} at any time.", False),
+                 ("ungp.C6", f"Our {hotline} is run by an independent provider.", False),
+                 ("ungp.C6", f"Everyone may raise concerns {fear}.", False))
+    verdicts, results = score_by_elements("acme", tags, [c6], ScoringRules())
+    answers = {r.element: r.result for r in results}
+    assert answers["C6.1"] == "yes" and answers["C6.2"] == "partial" and answers["C6.5"] == "no disclosure found"
+    [verdict] = verdicts
+    assert (verdict.framework, verdict.verdict) == ("ungp", "partial")
+    assert verdict.score == pytest.approx((100 + 50) / 6, abs=0.01)

@@ -154,8 +154,12 @@ def test_a_company_without_a_readable_document_is_not_assessed_not_zero(make_cra
     assert not ({"silent", "francais"} & (scored | frameworks | set(elements["company_id"])))
     assert "silent not assessed" in caplog.text
     assert "francais not assessed" in caplog.text
-    # each assessed company answered all 335 RDR elements (N/A where RDR does not ask them)
-    assert elements.groupby("company_id").size().to_dict() == {"halcyra": 335, "nimbus": 335}
+    # each assessed company answered all 335 RDR elements (N/A where RDR does not ask them) and
+    # the 21 questions of the UNGP Reporting Framework's part C
+    rdr_answers = elements[elements["criterion"].str.startswith("rdr.")]
+    assert rdr_answers.groupby("company_id").size().to_dict() == {"halcyra": 335, "nimbus": 335}
+    assert elements[elements["criterion"].str.startswith("ungp.")].groupby("company_id").size().to_dict() == \
+        {"halcyra": 21, "nimbus": 21}
 
 
 def test_a_run_that_assesses_no_company_exports_the_reason_and_removes_old_answers(tmp_path):
