@@ -46,9 +46,7 @@ def _scores(ws: Workspace, run_id: int) -> pd.DataFrame:
 
 def _rdr_method(ws: Workspace, run_id: int) -> str:
     """How a scoring run judged RDR (runs before element answers counted passages)."""
-    found = ws.query("SELECT stats FROM runs WHERE run_id = ?", (run_id,))
-    stats = json.loads(found[0]["stats"] or "{}") if found else {}
-    return stats.get("rdr_method", "indicator")
+    return ws.run_stats(run_id).get("rdr_method", "indicator")
 
 
 def _quotes(passages: dict[str, str], ids: set[str]) -> str:

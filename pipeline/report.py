@@ -67,7 +67,7 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
     rdr_elements = rdr_element_table(answers, load_taxonomy()) if len(answers) else pd.DataFrame()
     not_assessed = ws.not_assessed(run_id)
     run = ws.query("SELECT started_at, finished_at, stats FROM runs WHERE run_id=?", (run_id,))
-    stats = json.loads(run[0]["stats"] or "{}") if run else {}
+    stats = ws.run_stats(run_id)
     meta = {
         "run_id": run_id, "date": run[0]["finished_at"] if run else "", "model": stats.get("model", ""),
         "previous_run": before, "companies": int(scores["company_id"].nunique()),

@@ -396,6 +396,11 @@ class Workspace:
                 (now(), status, json.dumps(stats or {}, sort_keys=True, default=str), run_id),
             )
 
+    def run_stats(self, run_id: int) -> dict[str, Any]:
+        """The JSON summary a run finished with ({} for an unknown or unfinished run)."""
+        found = self.query("SELECT stats FROM runs WHERE run_id = ?", (run_id,))
+        return json.loads(found[0]["stats"] or "{}") if found else {}
+
     def unfinished_run(self, command: str) -> int | None:
         """The latest run of ``command`` that was interrupted, to resume it."""
         row = self.query(

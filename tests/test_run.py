@@ -176,3 +176,23 @@ def test_a_run_that_assesses_no_company_exports_the_reason_and_removes_old_answe
     assert pd.read_csv(out / "coverage.csv").empty and pd.read_csv(out / "frameworks.csv").empty
     page = (out / "briefing.html").read_text(encoding="utf-8")
     assert "<strong>Ghost plc</strong>: no document with text was retrieved" in page
+
+
+def test_comparing_runs_scored_by_different_rdr_methods_warns(make_crawled_workspace, caplog):
+    from dataclasses import replace
+
+    from pipeline.compare import compare_runs
+
+    path = make_crawled_workspace("ws")
+    run_stages(path, Settings(jobs=1))
+    with Workspace(path) as ws:
+        indicator_run, _ = run_score(ws, replace(Settings(jobs=1), rdr_method="indicator"), progress=False)
+        element_run, _ = run_score(ws, Settings(jobs=1), progress=False)
+        assert ws.run_stats(indicator_run)["rdr_method"] == "indicator"
+        with caplog.at_level("WARNING", logger="hrdc.compare"):
+            compare_runs(ws, element_run, ws, element_run)
+        assert "scored RDR by" not in caplog.text  # the same method: no warning
+        with caplog.at_level("WARNING", logger="hrdc.compare"):
+            changes = compare_runs(ws, indicator_run, ws, element_run)
+    assert f"run {indicator_run} scored RDR by indicator, run {element_run} by elements" in caplog.text
+    assert len(changes)  # the method changed the RDR scores
