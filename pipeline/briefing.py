@@ -334,10 +334,13 @@ def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str
     counts = _counts(view, company, framework)
     score = view.scores.at[company, framework] if company in view.scores.index and framework in view.scores else np.nan
     score_text = "" if pd.isna(score) else f" · score {score:.0f}"
+    missing = _not_collected(view, company)
     rows = []
     for rec in cov.to_dict("records"):
         evidence = parse_evidence(rec)
         quotes = _evidence_list(evidence)
+        if not evidence and missing.get(rec["criterion"]):
+            quotes += f' <span class="muted">{_esc(missing[rec["criterion"]])}</span>'
         n = rec["n_passages"]
         passages = "" if pd.isna(n) else f'<span class="npass">{int(n)} passage{"s" if n != 1 else ""}</span>'
         rows.append(
@@ -354,6 +357,22 @@ def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str
         '<table class="crit-table"><thead><tr><th>Criterion</th><th>Title</th><th>Verdict</th>'
         f'<th>Evidence (verbatim quotes, best first)</th></tr></thead><tbody>{"".join(rows)}</tbody></table></details>'
     )
+
+
+def _not_collected(view: _View, company: str) -> dict[str, str]:
+    """criterion -> "No transparency report was collected." for criteria that only document
+    types the company has none of can answer (``corpora/sources.yaml``)."""
+    from .doctype import DOCTYPE_LABELS, answering_doctypes
+
+    docs = view.documents[view.documents["company"] == company]
+    have = set(docs["doctype"].dropna()) if "doctype" in docs else set()
+    out = {}
+    for criterion, types in answering_doctypes().items():
+        if not have & set(types):
+            names = [DOCTYPE_LABELS[t] for t in types]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+            out[criterion] = f"No {listed} was collected."
+    return out
 
 
 def _evidence_list(evidence: list[dict[str, Any]], shown: int = 2) -> str:

@@ -4,7 +4,7 @@ hrdc runs on the realdocs companies files (the privacy policies, terms and other
 companies RDR ranked, dated to RDR's research periods; ``<data>/realdocs/README.md``) and its
 indicator, category and total scores are set beside RDR's published ones (``<data>/rdr/``).
 Indicators are compared only where the company's document types can answer them
-(``corpora/evaluation/realdocs-answerable.yaml``). Every figure carries a bootstrap 95%
+(``corpora/sources.yaml``). Every figure carries a bootstrap 95%
 interval over companies.
 """
 from __future__ import annotations
@@ -17,19 +17,22 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
 from . import rdr
 from .datasets import DatasetError
+from .doctype import load_sources
 from .metrics import fmt, ratio_of_sums
 from .score import company_type
-from .settings import CORPORA_DIR, Settings, data_dir
+from .settings import Settings, data_dir
 from .taxonomy import load_taxonomy
 
 EDITIONS = ("2020", "2022")
-ANSWERABLE_FILE = CORPORA_DIR / "evaluation" / "realdocs-answerable.yaml"
+#: The realdocs manifests' ``doctype`` values as hrdc's document types (pipeline.doctype).
+REALDOCS_DOCTYPES = {"privacy": "privacy_policy", "terms": "terms", "community": "community_rules",
+                     "law_enforcement": "law_enforcement_guidelines", "cookies": "cookie_policy",
+                     "copyright": "copyright_policy", "human_rights": "human_rights_policy"}
 PUBLISHED_FILES = {"2020": "2020-index/2020-rdr-index", "2022": "2022-big-tech-scorecard/2022-rdr-index"}
 CATEGORIES = {"G": "Governance", "F": "Freedom of Expression", "P": "Privacy"}
 POINTS = {"yes": 100.0, "partial": 50.0, "no": 0.0, "no disclosure found": 0.0}
@@ -82,14 +85,12 @@ def load_manifest(edition: str) -> pd.DataFrame:
     return pd.read_csv(realdocs_dir() / f"manifest-{edition}.csv", dtype=str)
 
 
-def load_answerable_spec(path: Path = ANSWERABLE_FILE) -> dict[str, dict[str, str]]:
-    """Document type -> {indicator (``P3a``): reason}, from the answerable YAML."""
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    leaves = {c.id.removeprefix("rdr.") for c in load_taxonomy().framework("rdr")}
-    unknown = sorted({i for reasons in spec.values() for i in reasons} - leaves)
-    if unknown:
-        raise ValueError(f"{path}: not RDR indicators: {', '.join(unknown)}")
-    return spec
+def load_answerable_spec(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """Realdocs document type -> {RDR indicator (``P3a``): reason}: the RDR part of
+    ``corpora/sources.yaml`` (or ``path``), keyed by the manifests' document types."""
+    sources = load_sources(path)
+    return {realdocs: {c.removeprefix("rdr."): why for c, why in sources.get(code, {}).items() if c.startswith("rdr.")}
+            for realdocs, code in REALDOCS_DOCTYPES.items()}
 
 
 def short_id(indicator: str) -> str:

@@ -173,5 +173,12 @@ def test_not_assessed_companies_and_unread_documents_are_said_not_scored(synthet
     assert "Read: human-rights policy." in acme
     assert "Not collected: privacy policy, terms of service" in acme and "transparency report" in acme
     assert "not read: fr" in page  # the French privacy policy of the other company
+    evil = page[page.index(f'id="{company_anchor("<script>alert(1)</script> Corp")}"'):]
+    evil = evil[:evil.index("</section>")]
+    g2 = evil[evil.index(">rdr.G2<"):]
+    g2 = g2[:g2.index("</tr>")]
+    assert "No disclosure found." in g2 and "No human-rights policy was collected." in g2
+    p1a = evil[evil.index(">rdr.P1a<"):]
+    assert "was collected" not in p1a[:p1a.index("</tr>")]  # it has a privacy policy
     quiet = render_briefing(synthetic_report)
     assert 'id="not-assessed"' not in quiet

@@ -98,9 +98,12 @@ def test_shipped_answerable_spec_names_manifest_doctypes_and_rdr_indicators():
 
 
 def test_answerable_spec_rejects_unknown_indicators(tmp_path):
-    path = tmp_path / "spec.yaml"
-    path.write_text("privacy:\n  P99: no such indicator\n")
-    with pytest.raises(ValueError, match="P99"):
+    path = tmp_path / "sources.yaml"
+    path.write_text("privacy_policy:\n  rdr.P99: no such indicator\n")
+    with pytest.raises(ValueError, match=r"sources.yaml: privacy_policy: unknown criteria rdr.P99"):
+        realdocs.load_answerable_spec(path)
+    path.write_text("privacy_notice:\n  rdr.P3a: a type hrdc does not know\n")
+    with pytest.raises(ValueError, match="unknown document type 'privacy_notice'"):
         realdocs.load_answerable_spec(path)
 
 
