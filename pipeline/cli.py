@@ -98,6 +98,10 @@ def _extract_file(args: argparse.Namespace) -> int:
     extraction = extract_file(path)
     if extraction.error:
         raise UsageError(f"{path}: {extraction.error}")
+    if not extraction.text.strip() and path.stat().st_size:
+        flags = ", ".join(extraction.flags) or "none"
+        raise UsageError(f"{path}: no text extracted from {path.stat().st_size} bytes (flags: {flags}); "
+                         "a cookie or login wall, a scanned PDF or a page without main content")
     if args.format == "text":
         sys.stdout.write(extraction.text + ("\n" if extraction.text else ""))
         return 0

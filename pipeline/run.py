@@ -78,6 +78,7 @@ def run_extract(ws: Workspace, settings: Settings, *, progress: bool = True) -> 
     # flight are then small ones, so no core idles while another finishes a long PDF.
     size = todo["sha256"].map(lambda sha: ws.raw_path(sha).stat().st_size if ws.has_raw(sha) else 0)
     todo = todo.iloc[np.argsort(-size.to_numpy(), kind="stable")]
+    urls = dict(zip(todo["sha256"], todo["url"]))
     done = ws.query("SELECT COUNT(*) AS n FROM extractions")[0]["n"]
     summary = StageSummary("extract", skipped=int(done))
     bar = _progress(len(todo), "extract", "doc", progress)
@@ -93,6 +94,10 @@ def run_extract(ws: Workspace, settings: Settings, *, progress: bool = True) -> 
                 if ext_row["error"]:
                     summary.errors += 1
                     log.warning("extract %s (%s): %s", ext_row["sha256"][:12], ext_row["kind"], ext_row["error"])
+                if "truncated" in ext_row["flags"].split():
+                    summary.counts["truncated"] = summary.counts.get("truncated", 0) + 1
+                    log.warning("extract %s: the page nests deeper than the HTML parser can follow (2,048 "
+                                "levels); text after that depth is lost", urls.get(ext_row["sha256"], ext_row["sha256"][:12]))
         bar.update(len(batch))
     bar.close()
     summary.seconds = time.perf_counter() - started

@@ -83,3 +83,17 @@ def test_run_with_bad_companies_file_changes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "companies.csv" in err and "seed_urls" in err
     assert not (tmp_path / "ws").exists()
+
+
+def test_extract_exits_non_zero_when_a_non_empty_file_yields_no_text(tmp_path, capsys):
+    wall = tmp_path / "wall.html"
+    wall.write_text("<html><head><title>Sign in</title></head><body><form><input name=user>"
+                    "<input type=password name=pw><button>Sign in</button></form></body></html>")
+    code = main(["extract", str(wall)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{wall}: no text extracted from" in err and "Traceback" not in err
+    deep = tmp_path / "deep.html"
+    deep.write_text("<html><body>" + "<div>" * 1000 + "<p>Deep text about the retention of data.</p>"
+                    + "</div>" * 1000 + "</body></html>")
+    assert main(["extract", str(deep)]) == 0
+    assert "Deep text about the retention of data." in capsys.readouterr().out

@@ -157,3 +157,39 @@ def test_short_documents_with_alarming_words_are_not_walls():
     extraction = extract(page, "html")
     assert extraction.flags == ()
     assert "Forced labour is forbidden" in extraction.text
+
+
+def _deep(depth: int, open_tag: str = "<div>", close_tag: str = "</div>") -> bytes:
+    inner = "".join(f"<p>Deep paragraph {i}: we keep type {i} records for {i + 1} months, then delete them.</p>"
+                    for i in range(30))
+    return ("<html><head><title>Deep page</title></head><body><main><h1>Retention</h1>" + open_tag * depth
+            + inner + close_tag * depth + "<p>After the nesting we describe how to ask for a copy of your data.</p>"
+            "</main></body></html>").encode()
+
+
+@pytest.mark.parametrize("depth", [300, 1000, 5000])
+def test_deeply_nested_pages_are_extracted_completely(depth):
+    # libxml2 stops at depth 256 and used to drop everything after it, silently
+    e = extract(_deep(depth), "html")
+    assert "Deep paragraph 0:" in e.text and "Deep paragraph 29:" in e.text
+    assert "After the nesting" in e.text
+    assert e.flags == ("deep_nesting",) and e.error is None
+
+
+def test_deeply_nested_lists_keep_their_text():
+    e = extract(_deep(3000, "<ul><li>item", "</li></ul>"), "html")
+    assert "Deep paragraph 29:" in e.text and "After the nesting" in e.text and e.error is None
+
+
+def test_a_five_megabyte_page_a_thousand_divs_deep_loses_nothing():
+    paragraphs = "".join(f"<p>Paragraph {i}: record type {i} is kept for {i % 30 + 1} months and then deleted "
+                         f"from every system we run.</p>" for i in range(50_000))
+    page = ("<html><head><title>Big</title></head><body>" + "<div>" * 1000 + paragraphs + "</div>" * 1000
+            + "<p>Tail text after it all.</p></body></html>").encode()
+    assert len(page) > 5_000_000
+    e = extract(page, "html")
+    assert "Paragraph 0:" in e.text and "Paragraph 49999:" in e.text and "Tail text" in e.text
+
+
+def test_ordinary_pages_are_not_flagged_for_nesting(policy):
+    assert "deep_nesting" not in policy.flags and "truncated" not in policy.flags

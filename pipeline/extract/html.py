@@ -5,6 +5,7 @@ import copy
 import re
 
 from lxml import etree
+from lxml.html import HTMLParser, fromstring
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
@@ -27,7 +28,16 @@ _HEADING_WORDS = 14
 _WALLS = ("js_shell", "block_page", "error_page", "login_wall", "cookie_wall")
 # libxml2 drops whatever is nested deeper than this (without XML_PARSE_HUGE, whose deeper
 # trees would overflow Python's recursion here): a page of unclosed <div>s loses its end.
-_MAX_DEPTH = 256
+_MAX_DEPTH = 256  # libxml2's HTML parser stops nesting here and drops everything after it
+# Layout wrappers nested deeper than this are unwrapped before parsing (their text is kept): no
+# real page needs 100 nested divs, and generated or hostile pages nest thousands.
+_KEEP_WRAPPERS = 100
+_HUGE_DEPTH = 2048  # the same limit with lxml's huge_tree
+_WRAPPERS = frozenset("div span section article main aside header footer nav font center b i u em strong "
+                      "small big label form fieldset figure blockquote".split())
+_NEVER_UNWRAP = frozenset("html head body title meta link base br hr img input col area wbr source track "
+                          "embed param script style".split())
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
 
 
 def _clean(text: str) -> str:
@@ -170,6 +180,57 @@ def _depth(tree) -> int:
     return deepest
 
 
+def _unwrap_deep(text: str, keep: int = _KEEP_WRAPPERS, tags: frozenset[str] | None = _WRAPPERS) -> tuple[str, int]:
+    """``text`` with the open and close tags of ``tags`` (``None``: every element but void ones
+    and the document's own) nested deeper than ``keep`` removed (their content stays), and how
+    many tags were removed."""
+    out, last, dropped = [], 0, 0
+    stack: dict[str, list[bool]] = {}
+    depth = 0
+    for m in _TAG.finditer(text):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if self_closing or (name not in tags if tags is not None else name in _NEVER_UNWRAP):
+            continue
+        if closing:
+            opened = stack.get(name)
+            if not opened:
+                continue
+            drop = opened.pop()
+            if not drop:
+                depth -= 1
+        else:
+            drop = depth >= keep
+            stack.setdefault(name, []).append(drop)
+            if not drop:
+                depth += 1
+        if drop:
+            out.append(text[last:m.start()])
+            last = m.end()
+            dropped += 1
+    out.append(text[last:])
+    return "".join(out), dropped
+
+
+def _parse(text: str) -> tuple[object, tuple[str, ...]]:
+    """The page's element tree, and flags: ``deep_nesting`` when wrappers nested past what the
+    parser keeps were unwrapped first, ``truncated`` when nesting still cut the page short."""
+    tree = load_html(text)
+    if tree is None or _depth(tree) < _MAX_DEPTH:
+        return tree, ()
+    flat, dropped = _unwrap_deep(text)
+    tree = load_html(flat) if dropped else tree
+    if tree is not None and _depth(tree) < _MAX_DEPTH:
+        return tree, ("deep_nesting",)
+    flat, dropped = _unwrap_deep(flat, tags=None)  # deep lists or tables: their text as running text
+    tree = load_html(flat) if dropped else tree
+    if tree is not None and _depth(tree) < _MAX_DEPTH:
+        return tree, ("deep_nesting",)
+    # nesting of other elements (tables, lists): libxml2 keeps up to 2,048 levels with huge_tree
+    tree = fromstring(flat, parser=HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True,
+                                              remove_pis=True, huge_tree=True))
+    return tree, ("deep_nesting",) + (("truncated",) if _depth(tree) >= _HUGE_DEPTH else ())
+
+
 def _plain(body) -> str:
     return " ".join(body.itertext()) if body is not None else ""
 
@@ -177,10 +238,9 @@ def _plain(body) -> str:
 def extract_html(data: bytes | str, url: str = "", content_type: str = "") -> Extraction:
     """Main text of an HTML page as blocks with heading paths; walls are flagged, not extracted."""
     text = data if isinstance(data, str) else decode_html(data, content_type)[0]
-    tree = load_html(text) if text.strip() else None
+    tree, truncated = _parse(text) if text.strip() else (None, ())
     if tree is None:
         return Extraction("html", "", (), flags=("no_text",), error="empty or unparseable HTML")
-    truncated = ("truncated",) if _depth(tree) >= _MAX_DEPTH else ()
     signals = page_signals(tree)
     policy = bool(POLICY_PAGE.search(f"{signals.title} {signals.h1} {url}"))
     spare = copy.deepcopy(tree) if policy else None
