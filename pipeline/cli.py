@@ -29,7 +29,7 @@ class UsageError(ValueError):
 def _settings(args: argparse.Namespace, **fixed: Any):
     import yaml
 
-    from .settings import Settings
+    from .settings import Settings, SettingsError
 
     values: dict[str, Any] = {}
     if getattr(args, "config", None):
@@ -51,7 +51,20 @@ def _settings(args: argparse.Namespace, **fixed: Any):
     if getattr(args, "allow_private", False):
         values["allow_private"] = True
     values.update(fixed)
-    return Settings.from_mapping(values)
+    try:
+        settings = Settings.from_mapping(values)
+    except SettingsError as exc:
+        where = f"{args.config}: " if getattr(args, "config", None) else ""
+        raise UsageError(f"{where}{exc}") from None
+    if settings.model:
+        from .tag import MODEL_FILE
+
+        model = Path(settings.model)
+        file = model / MODEL_FILE if model.is_dir() or not model.suffix else model
+        if not file.is_file():
+            raise UsageError(f"--model {settings.model}: no model at {file}; train one with `hrdc train` "
+                             "or leave --model out for models/default")
+    return settings
 
 
 def _workspace(args: argparse.Namespace, *, create: bool = False):
@@ -182,7 +195,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from .train import main
 
-    return main(args.config)
+    return main(args.training_config)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -263,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(func=func)
+        # accepted after the command too; SUPPRESS keeps a value given before it
+        p.add_argument("--config", default=argparse.SUPPRESS, help="YAML file of settings (see pipeline/settings.py)")
         return p
 
     p = add("run", cmd_run, "run every stage: crawl, extract, tag, score, export")
@@ -302,8 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="output JSONL (default: stdout)")
     p.add_argument("--model", help="model folder (default: models/default)")
 
-    p = add("train", cmd_train, "train a tagger from a YAML config")
-    p.add_argument("--config", dest="config", help="training config (default: configs/default.yaml)")
+    p = add("train", cmd_train, "train a tagger from a YAML training configuration")
+    p.add_argument("--training-config", dest="training_config",
+                   help="training configuration (default: configs/default.yaml); not a settings file")
 
     p = add("evaluate", cmd_evaluate, "evaluate the tagger on the shared data sets")
     p.add_argument("what", nargs="*", help="which evaluations (default: all)")

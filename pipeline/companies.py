@@ -15,10 +15,14 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
+
 from pipeline.records import Company
+from pipeline.settings import CORPORA_DIR
 
 REQUIRED = ("company", "sector", "seed_urls")
 OPTIONAL = ("allow_domains", "services")
@@ -29,6 +33,28 @@ _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a
 
 class CompaniesError(ValueError):
     """The companies file cannot be used; the message names the file and line."""
+
+
+SECTORS_FILE = CORPORA_DIR / "sectors.yaml"
+
+
+@lru_cache(maxsize=1)
+def sectors() -> dict[str, dict]:
+    """Sector -> {rdr_company_type, aliases} from ``corpora/sectors.yaml``."""
+    data = yaml.safe_load(SECTORS_FILE.read_text(encoding="utf-8"))
+    for name, spec in data.items():
+        if spec.get("rdr_company_type") not in ("internet", "telecom"):
+            raise CompaniesError(f"{SECTORS_FILE}: {name}: rdr_company_type must be internet or telecom")
+    return data
+
+
+def canonical_sector(value: str) -> str | None:
+    """The sector ``value`` names (any accepted spelling, any case), or None."""
+    folded = " ".join(value.lower().replace("_", " ").replace("-", " ").split())
+    for name, spec in sectors().items():
+        if folded == name or folded in spec.get("aliases", ()):
+            return name
+    return None
 
 
 def slug(name: str) -> str:
@@ -104,6 +130,10 @@ def _company(row: dict[str, str], path: Path, line: int) -> Company:
         raise CompaniesError(f"{where}: company {name!r} has no letters or digits to make an id from")
     if not row["sector"]:
         raise CompaniesError(f"{where}: sector is empty for {name!r}")
+    sector = canonical_sector(row["sector"])
+    if sector is None:
+        raise CompaniesError(f"{where}: sector {row['sector']!r} for {name!r} is not one of "
+                             f"{', '.join(sectors())} (spellings accepted for each: {SECTORS_FILE.name})")
     seeds = row["seed_urls"].split()
     if not seeds:
         raise CompaniesError(f"{where}: seed_urls is empty for {name!r}; give at least one URL or file")
@@ -116,7 +146,7 @@ def _company(row: dict[str, str], path: Path, line: int) -> Company:
     if bad:
         raise CompaniesError(f"{where}: services entry {bad[0]!r} is not one of {', '.join(SERVICES)} "
                              "(RDR asks some questions only of companies with these services)")
-    return Company(company_id, name, row["sector"], tuple(_seed(s, path, where) for s in seeds), allow, services)
+    return Company(company_id, name, sector, tuple(_seed(s, path, where) for s in seeds), allow, services)
 
 
 def _seed(seed: str, path: Path, where: str) -> str:

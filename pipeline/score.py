@@ -218,8 +218,13 @@ def framework_scores(
 
 
 def company_type(sector: str) -> str:
-    """RDR's company types: telecoms are scored on telecom indicators, everyone else as internet."""
-    return "telecom" if sector.strip().lower() in ("telecom", "telecoms", "telco") else "internet"
+    """RDR's company type of a sector (``corpora/sectors.yaml``): telecoms are scored on telecom
+    indicators, everyone else as internet (a sector stored before sectors were checked counts
+    as internet)."""
+    from .companies import canonical_sector, sectors
+
+    known = canonical_sector(sector)
+    return sectors()[known]["rdr_company_type"] if known else "internet"
 
 
 def _round(value) -> float | None:

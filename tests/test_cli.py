@@ -97,3 +97,31 @@ def test_extract_exits_non_zero_when_a_non_empty_file_yields_no_text(tmp_path, c
                     + "</div>" * 1000 + "</body></html>")
     assert main(["extract", str(deep)]) == 0
     assert "Deep text about the retention of data." in capsys.readouterr().out
+
+
+def test_config_is_accepted_after_the_command_and_a_bad_one_is_named(tmp_path, capsys):
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text("element_yes_min_passages: 0\n")
+    code = main(["score", "--workspace", str(tmp_path), "--config", str(cfg)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{cfg}: element_yes_min_passages=0" in err and "unrecognized" not in err
+    cfg.write_text("dealy: 2\n")
+    assert main(["score", "--config", str(cfg), "--workspace", str(tmp_path)]) == 2
+    assert f"{cfg}: unknown setting(s) dealy" in capsys.readouterr().err
+
+
+def test_a_missing_model_fails_before_any_crawling(tmp_path, capsys):
+    companies = tmp_path / "companies.csv"
+    companies.write_text("company,sector,seed_urls\nAcme,platform,https://acme.example/\n")
+    code = main(["run", "--companies", str(companies), "--workspace", str(tmp_path / "ws"),
+                 "--model", str(tmp_path / "missing")])
+    err = capsys.readouterr().err
+    assert code == 2 and f"no model at {tmp_path / 'missing' / 'model.joblib'}" in err
+    assert not (tmp_path / "ws").exists()  # nothing was crawled or created
+
+
+def test_an_unknown_sector_is_rejected_with_the_allowed_ones(tmp_path, capsys):
+    companies = tmp_path / "companies.csv"
+    companies.write_text("company,sector,seed_urls\nAcme,bank,https://acme.example/\n")
+    assert main(["crawl", "--companies", str(companies), "--workspace", str(tmp_path / "ws")]) == 2
+    assert "sector 'bank' for 'Acme' is not one of platform, telecom, device" in capsys.readouterr().err

@@ -40,11 +40,12 @@ def test_slug():
     ("company,sector,seed_urls\nA,telecom,https:///x\n", "line 2: seed 'https:///x' has no host name"),
     ("company,sector,seed_urls\nA,telecom,missing.pdf\n", "line 2: seed file 'missing.pdf' not found"),
     ("company,sector,seed_urls\nA,telecom,.\n", "line 2: seed '.' is a folder"),
-    ("company,sector,seed_urls\nAcme Inc,t,https://a.com\nACME inc.,t,https://b.com\n",
+    ("company,sector,seed_urls\nAcme Inc,telecom,https://a.com\nACME inc.,telecom,https://b.com\n",
      "line 3: duplicate company 'ACME inc.' (same id 'acme-inc' as line 2)"),
     ("company,sector,seed_urls\nA,t,https://a.com,extra\n", "line 2: 4 fields, expected 3"),
-    ("company,sector,seed_urls,allow_domains\nA,t,https://a.com,not_a/domain\n", "line 2: allow_domains entry 'not_a/domain'"),
-    ("company,sector,seed_urls,services\nA,t,https://a.com,app_store\n",
+    ("company,sector,seed_urls,allow_domains\nA,telecom,https://a.com,not_a/domain\n", "line 2: allow_domains entry 'not_a/domain'"),
+    ("company,sector,seed_urls\nA,bank,https://a.com\n", "line 2: sector 'bank' for 'A' is not one of platform, telecom, device"),
+    ("company,sector,seed_urls,services\nA,platform,https://a.com,app_store\n",
      "line 2: services entry 'app_store' is not one of mobile_ecosystem, pda_ecosystem"),
     ("company,sector,seed_urls\n", "no companies"),
     ("", "empty file"),
@@ -54,6 +55,12 @@ def test_bad_rows_name_file_and_line(tmp_path, text, message):
     with pytest.raises(CompaniesError) as err:
         read_companies(path)
     assert str(err.value).startswith(f"{path}: ") and message in str(err.value)
+
+
+def test_sector_spellings_become_one_sector(tmp_path):
+    path = write(tmp_path, "company,sector,seed_urls\nA,Telecoms,https://a.com\nB,Digital Platform,https://b.com\n"
+                           "C,device-maker,https://c.com\n")
+    assert [c.sector for c in read_companies(path)] == ["telecom", "platform", "device"]
 
 
 def test_services_are_read_in_lower_case(tmp_path):
