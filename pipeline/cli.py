@@ -97,8 +97,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         raise UsageError("hrdc extract needs a FILE (one local document) or --workspace DIR (the stage)")
     from .run import run_extract
 
+    settings = _settings(args)  # a bad setting is reported before the workspace is opened
     with _workspace(args) as ws:
-        print(run_extract(ws, _settings(args), progress=_progress(args)).format())
+        print(run_extract(ws, settings, progress=_progress(args)).format())
     return 0
 
 
@@ -130,16 +131,18 @@ def _extract_file(args: argparse.Namespace) -> int:
 def cmd_tag(args: argparse.Namespace) -> int:
     from .run import run_tag
 
+    settings = _settings(args)  # a bad setting is reported before the workspace is opened
     with _workspace(args) as ws:
-        print(run_tag(ws, _settings(args), progress=_progress(args)).format())
+        print(run_tag(ws, settings, progress=_progress(args)).format())
     return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     from .run import run_score
 
+    settings = _settings(args)
     with _workspace(args) as ws:
-        run_id, summary = run_score(ws, _settings(args), progress=_progress(args))
+        run_id, summary = run_score(ws, settings, progress=_progress(args))
     print(f"{summary.format()} -> scoring run {run_id}")
     return 0
 

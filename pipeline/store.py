@@ -210,6 +210,9 @@ class Workspace:
                 raise StoreError(f"cannot create workspace {self.path}: {exc.strerror}") from None
         elif not self.path.is_dir():
             raise StoreError(f"workspace {self.path} is not a directory")
+        elif not create and not (self.path / self.DB_NAME).is_file():
+            raise StoreError(f"{self.path} is not an hrdc workspace (no {self.DB_NAME}); create one with "
+                             "`hrdc run` or `hrdc crawl`, or pass the folder that holds it")
         self.raw_dir = self.path / "raw"
         self._lock = threading.RLock()
         try:

@@ -299,13 +299,20 @@ class InputError(ValueError):
 
 def read_records(path: str | Path) -> list[dict]:
     """Parse classify input JSONL; raise :class:`InputError` naming the file and line."""
-    records = []
+    records, seen = [], {}
     for n, record in iter_jsonl(path, InputError):
         if "id" not in record or not isinstance(record.get("text"), str):
             raise InputError(f'{path}, line {n}: expected an object with "id" and a string "text"')
         if "context" in record and not isinstance(record["context"], (str, type(None))):
             raise InputError(f'{path}, line {n}: "context" must be a string')
+        key = json.dumps(record["id"], sort_keys=True)
+        if key in seen:
+            raise InputError(f'{path}, line {n}: duplicate id {record["id"]!r} (first on line {seen[key]}); '
+                             "results are matched to passages by id")
+        seen[key] = n
         records.append(record)
+    if not records:
+        raise InputError(f'{path}: no passages; give one JSON object per line with "id" and "text"')
     return records
 
 

@@ -125,3 +125,22 @@ def test_an_unknown_sector_is_rejected_with_the_allowed_ones(tmp_path, capsys):
     companies.write_text("company,sector,seed_urls\nAcme,bank,https://acme.example/\n")
     assert main(["crawl", "--companies", str(companies), "--workspace", str(tmp_path / "ws")]) == 2
     assert "sector 'bank' for 'Acme' is not one of platform, telecom, device" in capsys.readouterr().err
+
+
+def test_export_from_a_folder_that_is_no_workspace_creates_nothing(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["export", "--workspace", str(empty), "--out", str(tmp_path / "out")]) == 2
+    assert "is not an hrdc workspace" in capsys.readouterr().err
+    assert list(empty.iterdir()) == [] and not (tmp_path / "out").exists()
+
+
+def test_classify_rejects_duplicate_ids_and_empty_input(tmp_path, capsys):
+    dup = tmp_path / "dup.jsonl"
+    dup.write_text('{"id": 1, "text": "We publish a transparency report."}\n{"id": 1, "text": "Again."}\n')
+    assert main(["classify", str(dup)]) == 2
+    assert f"{dup}, line 2: duplicate id 1 (first on line 1)" in capsys.readouterr().err
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    assert main(["classify", str(empty)]) == 2
+    assert f"{empty}: no passages" in capsys.readouterr().err
