@@ -372,6 +372,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _configure_logging(args)
     try:
+        if _progress(args):  # log lines above the progress bars, not inside their line
+            from tqdm.contrib.logging import logging_redirect_tqdm
+
+            with logging_redirect_tqdm():
+                return int(args.func(args) or 0)
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("hrdc: interrupted; rerun the same command to resume", file=sys.stderr)
