@@ -139,6 +139,18 @@ class _View:
         self.changes = tables["changes"]
         self.documents = tables["documents"]
         self.languages = tuple(report.meta.get("model_languages") or ("en",))
+        elements = report.rdr_elements
+        if len(elements):  # one answer per element (RDR's file repeats it per level)
+            firsts = elements.drop_duplicates(["Company", "Element"])
+            self.element_answers = {key: list(zip(g["Element"], g["Result"]))
+                                    for key, g in firsts.groupby(["Company", "Indicator"], sort=False)}
+            # RDR's ids are zero-padded (P03a); coverage uses the taxonomy's (rdr.P3a)
+            self.element_answers = {(c, i[0] + i[1:].lstrip("0")): v for (c, i), v in self.element_answers.items()}
+        else:
+            self.element_answers = {}
+        from .taxonomy import load_taxonomy
+
+        self.questions = {e.id: e.text for c in load_taxonomy().leaves for e in c.elements}
         frameworks = tables["frameworks"].drop_duplicates(["company", "framework"])
         self.scores = frameworks.pivot(index="company", columns="framework", values="score")
         self.scores = self.scores[order_frameworks(self.scores.columns)]
@@ -343,11 +355,12 @@ def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str
             quotes += f' <span class="muted">{_esc(missing[rec["criterion"]])}</span>'
         n = rec["n_passages"]
         passages = "" if pd.isna(n) else f'<span class="npass">{int(n)} passage{"s" if n != 1 else ""}</span>'
+        questions = _element_answers(view, company, rec["criterion"])
         rows.append(
             f'<tr class="row-{_esc(rec["verdict"])}"><td class="crit">{_esc(rec["criterion"])}</td>'
             f'<td class="ctitle">{_esc(rec["title"])}</td>'
             f'<td class="verdict">{_verdict_badge(rec["verdict"])}{passages}</td>'
-            f"<td>{quotes}</td></tr>"
+            f"<td>{questions}{quotes}</td></tr>"
         )
     return (
         f'<details class="criteria" open><summary><strong>{_esc(_name(framework))}</strong>{score_text}'
@@ -357,6 +370,26 @@ def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str
         '<table class="crit-table"><thead><tr><th>Criterion</th><th>Title</th><th>Verdict</th>'
         f'<th>Evidence (verbatim quotes, best first)</th></tr></thead><tbody>{"".join(rows)}</tbody></table></details>'
     )
+
+
+_ANSWER_LABELS = {"yes": "yes", "partial": "partial", "no": "no", "no disclosure found": "not found", "NA": "N/A"}
+
+
+def _element_answers(view: _View, company: str, criterion: str) -> str:
+    """RDR's questions for one indicator with hrdc's answer to each, folded under a count."""
+    answers = view.element_answers.get((company, criterion.removeprefix("rdr.")))
+    if not answers:
+        return ""
+    counts = {}
+    for _, result in answers:
+        counts[_ANSWER_LABELS.get(result, result)] = counts.get(_ANSWER_LABELS.get(result, result), 0) + 1
+    summary = ", ".join(f"{n} {label}" for label, n in counts.items())
+    items = "".join(
+        f'<li><span class="crit">{_esc(element)}</span> <span class="ans ans-{_esc(_ANSWER_LABELS.get(result, result).replace(" ", "-").replace("/", "").lower())}">'
+        f'{_esc(_ANSWER_LABELS.get(result, result))}</span> {_esc(view.questions.get(element, ""))}</li>'
+        for element, result in answers)
+    return (f'<details class="questions"><summary>{len(answers)} questions: {_esc(summary)}</summary>'
+            f'<ul class="questions">{items}</ul></details>')
 
 
 def _not_collected(view: _View, company: str) -> dict[str, str]:
@@ -802,6 +835,9 @@ tr.row-none td:first-child { box-shadow:inset 3px 0 #e8a49c; }
 .v-partial { background:#fbf0da; color:var(--partial); border-color:#f0d9a6; }
 .v-none { background:#f8e3e0; color:var(--none); border-color:#efc2bc; }
 .npass { display:block; font-size:11px; color:var(--muted); margin-top:3px; }
+details.questions { font-size:12px; margin-bottom:6px; } details.questions summary { color:var(--muted); cursor:pointer; }
+ul.questions { margin:4px 0 0; padding-left:18px; } ul.questions .crit { font-family:ui-monospace,Menlo,Consolas,monospace; }
+.ans { font-weight:600; } .ans-yes { color:#2e7d4f; } .ans-partial { color:#9a6a00; } .ans-not-found { color:#a33; } .ans-na { color:var(--muted); }
 ol.evidence { margin:0; padding-left:18px; } ol.evidence li { margin:0 0 10px; }
 ol.evidence li.more { list-style:none; margin-left:-18px; } li.more ol.evidence { margin-top:8px; }
 li.more summary { cursor:pointer; font-size:12px; color:#1d5fa8; }

@@ -158,3 +158,20 @@ def test_rdr_element_answers_are_in_rdrs_format_and_give_the_rdr_scores(demo_out
     frameworks = pd.read_csv(out / "frameworks.csv")
     published = frameworks[frameworks["framework"] == "rdr"].set_index("company")["score"]
     assert totals.round(2).to_dict() == published.round(2).to_dict()
+
+
+def test_the_briefing_shows_rdrs_questions_with_each_answer(demo_output):
+    import html as html_lib
+
+    from pipeline.briefing import company_anchor
+
+    out, _ = demo_output
+    page = (out / "briefing.html").read_text(encoding="utf-8")
+    answers = pd.read_csv(out / "rdr-element-results.csv", dtype=str, keep_default_na=False)
+    row = answers[(answers["Company"] == "Halcyra Social Inc.") & (answers["Element"] == "P03a.01")].iloc[0]
+    label = {"yes": "yes", "partial": "partial", "no disclosure found": "not found", "NA": "N/A", "no": "no"}[row["Result"]]
+    halcyra = page[page.index(f'id="{company_anchor("Halcyra Social Inc.")}"'):]
+    halcyra = halcyra[:halcyra.index("</section>")]
+    item = halcyra[halcyra.index('<span class="crit">P03a.01</span>'):]
+    item = html_lib.unescape(item[:item.index("</li>")])
+    assert f">{label}</span> Does the company clearly disclose what types of user information it collects?" in item
