@@ -141,11 +141,11 @@ class _View:
         self.languages = tuple(report.meta.get("model_languages") or ("en",))
         elements = report.rdr_elements
         if len(elements):  # one answer per element (RDR's file repeats it per level)
+            from .rdr import short_id  # RDR's ids are zero-padded (P03a), the taxonomy's not (rdr.P3a)
+
             firsts = elements.drop_duplicates(["Company", "Element"])
-            self.element_answers = {key: list(zip(g["Element"], g["Result"]))
-                                    for key, g in firsts.groupby(["Company", "Indicator"], sort=False)}
-            # RDR's ids are zero-padded (P03a); coverage uses the taxonomy's (rdr.P3a)
-            self.element_answers = {(c, i[0] + i[1:].lstrip("0")): v for (c, i), v in self.element_answers.items()}
+            self.element_answers = {(company, short_id(indicator)): list(zip(g["Element"], g["Result"]))
+                                    for (company, indicator), g in firsts.groupby(["Company", "Indicator"], sort=False)}
         else:
             self.element_answers = {}
         from .taxonomy import load_taxonomy
@@ -312,8 +312,9 @@ def _company_section(view: _View, company: str, heading_level: int = 3) -> str:
     changes = view.changes[view.changes["company"] == company]
     if len(changes):
         parts.append(f"<{hh}>Change since last run</{hh}>{_changes_table(view, changes)}")
+    missing = _not_collected(view, company)  # once per company, for every framework block
     for framework in order_frameworks(cov["framework"].unique()):
-        parts.append(_criteria_block(view, cov[cov["framework"] == framework], framework, company))
+        parts.append(_criteria_block(view, cov[cov["framework"] == framework], framework, company, missing))
     docs = view.documents[view.documents["company"] == company]
     if len(docs):
         parts.append(f"<{hh}>Sources</{hh}>{_documents_found(docs, view.languages)}"
@@ -342,11 +343,11 @@ def _score_bars(view: _View, company: str) -> str:
     return f'<div class="bars">{"".join(rows)}</div>'
 
 
-def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str) -> str:
+def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str,
+                    missing: Mapping[str, str]) -> str:
     counts = _counts(view, company, framework)
     score = view.scores.at[company, framework] if company in view.scores.index and framework in view.scores else np.nan
     score_text = "" if pd.isna(score) else f" · score {score:.0f}"
-    missing = _not_collected(view, company)
     rows = []
     for rec in cov.to_dict("records"):
         evidence = parse_evidence(rec)

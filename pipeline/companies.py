@@ -23,11 +23,11 @@ import yaml
 
 from pipeline.records import Company
 from pipeline.settings import CORPORA_DIR
+from pipeline.taxonomy import DECLARED_SERVICES
 
 REQUIRED = ("company", "sector", "seed_urls")
 OPTIONAL = ("allow_domains", "services")
-#: Services a company may declare beyond its sector, for RDR elements limited to them.
-SERVICES = ("mobile_ecosystem", "pda_ecosystem")
+SERVICES = DECLARED_SERVICES  # for RDR elements limited to them
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$")
 
 

@@ -48,6 +48,12 @@ _SCOPE_COMPOSITES = {
 }
 
 
+def short_id(indicator: str) -> str:
+    """RDR data ids to taxonomy ids without padding: ``P03a`` -> ``P3a``, ``rdr.G1`` -> ``G1``."""
+    indicator = indicator.removeprefix("rdr.")
+    return indicator[0] + indicator[1:].lstrip("0")
+
+
 class RDRInputError(ValueError):
     """Element results or verdicts that cannot be scored; the message says where and why."""
 

@@ -21,6 +21,7 @@ from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
 from . import rdr
+from .rdr import short_id
 from .datasets import DatasetError
 from .doctype import load_sources
 from .metrics import fmt, ratio_of_sums
@@ -91,12 +92,6 @@ def load_answerable_spec(path: Path | None = None) -> dict[str, dict[str, str]]:
     sources = load_sources(path)
     return {realdocs: {c.removeprefix("rdr."): why for c, why in sources.get(code, {}).items() if c.startswith("rdr.")}
             for realdocs, code in REALDOCS_DOCTYPES.items()}
-
-
-def short_id(indicator: str) -> str:
-    """RDR data ids to taxonomy ids without padding: ``P03a`` -> ``P3a``, ``rdr.G1`` -> ``G1``."""
-    indicator = indicator.removeprefix("rdr.")
-    return indicator[0] + indicator[1:].lstrip("0")
 
 
 def load_published(edition: str) -> tuple[pd.DataFrame, pd.DataFrame]:

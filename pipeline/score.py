@@ -153,7 +153,7 @@ def score_by_elements(
         if verdict == "na":
             continue
         ranked = sorted((r for r in by_criterion[criterion.id] if r.evidence), key=lambda r: -r.match)
-        evidence = tuple({e.passage_id or e.url: e for r in ranked for e in r.evidence}.values())
+        evidence = tuple({e.passage_id: e for r in ranked for e in r.evidence}.values())
         verdicts.append(Verdict(company_id, criterion.framework, criterion.id, verdict, float(score),
                                 int(counts.get(criterion.id, 0)), evidence[: rules.max_evidence]))
     return verdicts, results

@@ -22,8 +22,10 @@ CROSSWALK_FILE = "crosswalk.yaml"
 RELATIONS = ("~", "⊂")  # same expectation; left is narrower than right
 SCOPES = ("company", "full", "services")
 COMPANY_TYPES = ("internet", "telecom")
+#: Services a company declares in the companies file (column ``services``), beyond its sector.
+DECLARED_SERVICES = ("mobile_ecosystem", "pda_ecosystem")
 #: Kinds of service an RDR element can be limited to ("(For mobile ecosystems): ...").
-SERVICE_TYPES = ("digital_platform", "telecom", "mobile_ecosystem", "pda_ecosystem")
+SERVICE_TYPES = ("digital_platform", "telecom", *DECLARED_SERVICES)
 
 _HEADER_REQUIRED = ("framework", "name", "edition", "source", "licence", "attribution", "criteria")
 _HEADER_OPTIONAL = ("groups",)
