@@ -21,6 +21,15 @@ import re
 EVIDENCE_KINDS = ("prose", "list_item", "table")
 KINDS = EVIDENCE_KINDS + ("title", "navigation", "boilerplate")
 
+# A page's feedback prompt ("Was this information helpful?", "Did this answer your question?",
+# "Rate this article"); the HTML extractor also removes the widget around it.
+FEEDBACK_PROMPT = re.compile(
+    r"^(?:was|is|did you find) (?:this|the) (?:page|article|information|answer|content|section|post|faq|topic|guide|help|video|"
+    r"response)?\s?(?:helpful|useful)\b|^did (?:this|we) (?:answer your question|help|solve your (?:problem|issue))\b|"
+    r"^how (?:helpful|useful) (?:was|is|did you find) this\b|^(?:how would you )?rate this (?:page|article|answer|content)\b|"
+    r"^(?:(?:was )?this (?:was )?helpful|helpful)\s*\?",
+    re.I,
+)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|{_MONTH}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
 _BOILERPLATE = [re.compile(p, re.I) for p in (
@@ -31,7 +40,7 @@ _BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^(?:©|\(c\)|copyright\b)",
     r"^\d(?:[.,]\d)?\s*(?:/\s*5|out of 5|stars?|from)\b.{0,40}\b(?:reviews?|ratings?)\b",
     r"^(?:★|☆|⭐)",
-    r"^was this (?:page|article|information|answer)? ?(?:helpful|useful)\b",
+    FEEDBACK_PROMPT.pattern,
     r"^(?:yes|no)\s*[/|]\s*(?:yes|no)$",
     r"^(?:tel(?:ephone)?|phone|fax|e-?mail|call us|contact us)\s*[:.]?\s*(?=[^@\d]*[@\d])[\w+().@ -]{1,60}$",
     r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$",

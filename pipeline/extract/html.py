@@ -14,6 +14,8 @@ from pipeline.records import Extraction
 from .blocks import assemble
 from .detect import decode_html, page_flags, page_signals
 from .normalize import clean_block, strip_bullet
+from .outline import Outline
+from .widgets import remove_widgets
 
 # Policy and legal pages are long, sectioned documents; trafilatura's default pruning drops
 # whole sections of them (OPP-115 token recall 0.917), its recall preset keeps them (0.972).
@@ -70,23 +72,46 @@ def _is_label(text: str) -> bool:
 
 
 class _Builder:
-    """Walks trafilatura's output tree and collects blocks with their heading path."""
+    """Walks trafilatura's output tree and collects blocks with their heading path.
 
-    def __init__(self) -> None:
+    With the page's :class:`Outline`, the source headings that trafilatura dropped are put back
+    before the blocks they head.
+    """
+
+    def __init__(self, outline: Outline | None = None) -> None:
         self.items: list[tuple[str, str, tuple[str, ...]]] = []
         self.stack: list[tuple[int, str]] = []
+        self.outline = outline
 
-    def heading(self, text: str, level: int) -> None:
+    def _push(self, text: str, level: int) -> None:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
         self.stack.append((level, text))
         self.items.append((text, "heading", self.path()))
 
+    def _catch_up(self, text: str) -> int | None:
+        """Add the source headings before ``text``; the level of ``text`` if it is a source heading."""
+        if self.outline is None:
+            return None
+        passed, level = self.outline.before(text)
+        for head_level, head in passed:
+            self._push(head, head_level)
+        return level
+
+    def heading(self, text: str, level: int) -> None:
+        self._catch_up(text)
+        self._push(text, level)
+
     def path(self) -> tuple[str, ...]:
         return tuple(t for _, t in self.stack)
 
     def add(self, text: str, kind: str) -> None:
-        if text:
+        if not text:
+            return
+        level = self._catch_up(text.split(" | ", 1)[0])
+        if level is not None and kind == "p":  # a heading trafilatura kept as a paragraph
+            self._push(" ".join(text.split()), level)
+        else:
             self.items.append((text, kind, self.path()))
 
     def walk(self, el) -> None:
@@ -243,6 +268,8 @@ def extract_html(data: bytes | str, url: str = "", content_type: str = "") -> Ex
         return Extraction("html", "", (), flags=("no_text",), error="empty or unparseable HTML")
     signals = page_signals(tree)
     policy = bool(POLICY_PAGE.search(f"{signals.title} {signals.h1} {url}"))
+    remove_widgets(tree)
+    outline = Outline(tree)
     spare = copy.deepcopy(tree) if policy else None
     body = _main_tree(tree, recall=False)
     if spare is not None:
@@ -250,7 +277,7 @@ def extract_html(data: bytes | str, url: str = "", content_type: str = "") -> Ex
         other = _main_tree(spare, recall=True)
         if len(_plain(other).split()) > len(_plain(body).split()):
             body = other
-    builder = _Builder()
+    builder = _Builder(outline)
     if body is not None:
         builder.walk(body)
     main_text, blocks = assemble(builder.items)

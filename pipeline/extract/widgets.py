@@ -1,0 +1,61 @@
+"""Page widgets inside a document's main content that are not the document: feedback prompts and tooltips.
+
+Help-centre pages (Amazon's privacy notice is one) end each article with "Was this information
+helpful?", Yes/No buttons and hidden follow-up boxes ("Thank you for your feedback."), and
+glossary terms carry tooltips; trafilatura keeps both as paragraphs.
+"""
+from __future__ import annotations
+
+from lxml.etree import XPath
+
+from pipeline.passage_kind import FEEDBACK_PROMPT
+
+_REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
+# A tooltip's text is an aside to the term it explains; the term (the trigger) stays.
+TOOLTIPS = XPath(
+    ".//*[@role='tooltip' or re:test(@class, '(^|\\s)(tooltip|tooltiptext|tooltip-content|tooltip-inner|"
+    "popover|popover-content|popover-body)(\\s|$)', 'i')]",
+    namespaces=_REGEXP_NS,
+)
+_TEXT = XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+_HEADINGS = {f"h{i}" for i in range(1, 7)}
+_STOP_AT = frozenset("html body main article".split())
+# A widget with its buttons and hidden follow-up boxes: Amazon's is 62 words, its longest
+# line 20. A container larger than this, or with a longer paragraph, is the document.
+_WIDGET_WORDS = 100
+_WIDGET_LINE_WORDS = 25
+_LINES = ("p", "li", "td", "dd", "blockquote")
+
+
+def _words(el) -> int:
+    return len(" ".join(_TEXT(el)).split())
+
+
+def _widget_sized(el) -> bool:
+    if _words(el) > _WIDGET_WORDS or any(d.tag in _HEADINGS for d in el.iter()):
+        return False
+    return all(_words(line) <= _WIDGET_LINE_WORDS for line in el.iter(*_LINES))
+
+
+def _feedback_widgets(tree) -> list:
+    """The outermost widget-sized container around each feedback prompt."""
+    widgets = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style") or not FEEDBACK_PROMPT.match(" ".join((el.text or "").split())):
+            continue
+        node = el
+        while (parent := node.getparent()) is not None and parent.tag not in _STOP_AT and _widget_sized(parent):
+            node = parent
+        widgets.append(node)
+    return widgets
+
+
+def remove_widgets(tree) -> int:
+    """Remove feedback widgets and tooltips from an lxml.html tree in place; return how many."""
+    root = tree.getroottree().getroot()
+    removed = 0
+    for el in list(TOOLTIPS(tree)) + _feedback_widgets(tree):
+        if el is not root and el.getroottree().getroot() is root:  # not inside one removed already
+            el.drop_tree()
+            removed += 1
+    return removed
