@@ -22,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 from pipeline.records import Extraction
 
 from .blocks import assemble
+from .hyphens import join_lines, resolve_markers
 from .normalize import clean_line, strip_bullet
 
 _EDGE_LINES = 1  # the first and last lines of a page's text, where running heads and feet live,
@@ -31,7 +32,6 @@ _PAGE_NUMBER = re.compile(
 )
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)\s+\S")
 _SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", '"', "\u201d")
-_HYPHENS = ("-", "\u00ad", "\x02")
 
 
 @dataclass
@@ -203,17 +203,6 @@ def _is_heading(line: _Line, body_size: float) -> bool:
     return bool(_NUMBERED_HEADING.match(line.text)) and words <= 10 and line.bold
 
 
-def _join(parts: list[str]) -> str:
-    """Join a paragraph's lines, undoing hyphenation at line ends ("respon-" + "sible")."""
-    out = parts[0]
-    for part in parts[1:]:
-        if out.endswith(_HYPHENS) and part[:1].islower() and out[-2:-1].isalpha():
-            out = out[:-1] + part
-        else:
-            out = f"{out} {part}"
-    return out
-
-
 def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tuple[int, str]]):
     """Group a page's lines into paragraph, list-item and heading blocks."""
     items = []
@@ -228,11 +217,11 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
     def flush() -> None:
         nonlocal current, kind
         if current:
-            items.append((clean_line(_join(current)), kind, tuple(t for _, t in stack), page_no))
+            items.append((clean_line(join_lines(current)), kind, tuple(t for _, t in stack), page_no))
         current, kind = [], "p"
 
     for line in lines:
-        text, bullet = strip_bullet(line.text)
+        text, bullet = strip_bullet(resolve_markers(line.text))
         if not text:
             continue
         if _is_heading(line, body_size) and not bullet:
@@ -268,6 +257,36 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
         prev = line
     flush()
     return items
+
+
+def _cut_off(items) -> bool:
+    """Whether the last block so far is a paragraph or list item that stops mid-sentence."""
+    return bool(items) and items[-1][1] in ("p", "li") and not items[-1][0].endswith(_SENTENCE_END)
+
+
+def _continuation_first(lines: list[_Line]) -> list[_Line]:
+    """A page's lines with the rest of the previous page's sentence first.
+
+    PDFium may read text set apart from the body before it, e.g. the company notice at the foot
+    of the back page of Flex's human-rights policy (smaller type), which then landed inside the
+    sentence that runs over the page break. Lines set smaller than the first line that starts in
+    lower case, and read before it, are moved after the body. (Running heads and feet are gone by
+    now: :func:`_strip_edges`.)
+    """
+    largest = 0.0  # the largest type read so far
+    for k, line in enumerate(lines):
+        if line.text[:1].islower() and (k == 0 or largest < line.size - 0.5):
+            return lines[k:] + lines[:k]
+        largest = max(largest, line.size)
+    return lines
+
+
+def _footnotes(lines: list[_Line], body_size: float) -> tuple[list[_Line], list[_Line]]:
+    """A page's lines split into the body and the trailing lines set smaller than the body (footnotes)."""
+    k = len(lines)
+    while k > 0 and lines[k - 1].size < body_size - 0.5:
+        k -= 1
+    return (lines[:k], lines[k:]) if k else (lines, [])
 
 
 def _open_error(data: bytes, exc: Exception) -> Extraction:
@@ -323,13 +342,24 @@ def extract_pdf(data: bytes) -> Extraction:
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     items = []
     stack: list[tuple[int, str]] = []
+    notes: list[tuple] = []
     empty = []
     for number, (lines, height) in enumerate(pages, start=1):
         if not lines:
             if number not in bad_pages:
                 empty.append(number)
             continue
-        items.extend(_blocks(_strip_edges(lines, height, running), body_size, number, stack))
+        lines, foot = _footnotes(_strip_edges(lines, height, running), body_size)
+        cut_off = _cut_off(items)
+        page_items = _blocks(_continuation_first(lines) if cut_off else lines, body_size, number, stack)
+        if cut_off and page_items and page_items[0][1] == "p" and (page_items[0][0][:1].islower() or items[-1][0].endswith("-")):
+            # a sentence over a page break is one block, on the page where it starts
+            text, kind, section, page = items[-1]
+            items[-1] = (clean_line(join_lines([text, page_items.pop(0)[0]])), kind, section, page)
+        # the previous page's footnotes follow the sentence they interrupted
+        items.extend(notes + page_items)
+        notes = _blocks(foot, body_size, number, stack)
+    items.extend(notes)
     if empty:
         flags.append("scanned_pages")
     if bad_pages:

@@ -1,0 +1,68 @@
+"""Joining a PDF paragraph's lines: a typesetter's word break is undone, a real hyphen is kept.
+
+A break is undone only where the joined word is a more common English word than the
+hyphenated one (wordfreq's frequencies): "respon-sible" becomes "responsible", while
+"well-maintained", "conflict-affected" and "de-identified" keep their hyphen. Numbers
+("716-859-8559") and URLs keep theirs too.
+
+>>> join_hyphenated("respon-", "sible")
+'responsible'
+>>> join_hyphenated("well-", "maintained")
+'well-maintained'
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# PDFium's marks for a hyphen it read as a line break (it then joins the two lines itself)
+_MARKERS = ("\ufffe", "\x02")
+_LINE_END = ("-", "\u00ad") + _MARKERS
+_WORD_END = re.compile(r"[^\W\d_]+$")
+_WORD_START = re.compile(r"^[^\W\d_]+")
+_URL = re.compile(r"://|^www\.|@|/", re.I)
+_URL_OPEN = re.compile(r"(?:://|^www\.)\S*[/_=&?#]$", re.I)  # a URL broken after a path separator
+
+
+@lru_cache(maxsize=4096)
+def _prefer_joined(left: str, right: str) -> bool:
+    from wordfreq import zipf_frequency  # loads its word list on first use (about a second)
+
+    joined = zipf_frequency(left + right, "en")
+    return joined > 0 and joined > zipf_frequency(f"{left}-{right}", "en")
+
+
+def join_hyphenated(left: str, right: str) -> str:
+    """Join ``left``, which ends in a hyphen (or PDFium's hyphen mark), to the next line ``right``."""
+    head, right = left[:-1], right.lstrip()
+    if left.endswith("\u00ad"):  # a soft hyphen is only ever a break
+        return head + right
+    if not head[-1:].isalnum() or not right:
+        return f"{head}- {right}".rstrip() if left.endswith("-") else f"{head} {right}"  # a dash, not a hyphen
+    token = head.rsplit(None, 1)[-1]
+    a, b = _WORD_END.search(token), _WORD_START.match(right)
+    if a and b and not _URL.search(token) and _prefer_joined(a.group().lower(), b.group().lower()):
+        return head + right
+    return f"{head}-{right}"
+
+
+def resolve_markers(text: str) -> str:
+    """``text`` with each of PDFium's in-line hyphen marks decided by :func:`join_hyphenated`."""
+    for marker in _MARKERS:
+        while marker in text:
+            i = text.index(marker)
+            text = join_hyphenated(text[:i] + "-", text[i + 1:]) if i else text[1:]
+    return text
+
+
+def join_lines(lines: list[str]) -> str:
+    """A paragraph's lines joined with spaces, hyphenated words and broken URLs rejoined."""
+    out = lines[0]
+    for line in lines[1:]:
+        if out.endswith(_LINE_END):
+            out = join_hyphenated(out, line)
+        elif _URL_OPEN.search(out.rsplit(None, 1)[-1] if out.strip() else "") and line[:1].isalnum():
+            out += line
+        else:
+            out = f"{out} {line}"
+    return out
