@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.extract import decode_html, detect_kind, extract, extract_file
 from pipeline.extract.normalize import clean_line, strip_bullet
+from pipeline.segment import segment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -193,3 +194,41 @@ def test_a_five_megabyte_page_a_thousand_divs_deep_loses_nothing():
 
 def test_ordinary_pages_are_not_flagged_for_nesting(policy):
     assert "deep_nesting" not in policy.flags and "truncated" not in policy.flags
+
+
+@pytest.fixture(scope="module")
+def help_article():
+    """A help-centre privacy notice built like Amazon's: headings trafilatura drops, a feedback
+    widget with hidden follow-up boxes, and glossary tooltips."""
+    return extract_file(FIXTURES / "help_article.html")
+
+
+def test_issue16_every_heading_of_the_main_content_is_a_section(help_article):
+    headings = [b.text for b in help_article.blocks if b.kind == "heading"]
+    assert headings == ["Example Shop Privacy Notice", "What About Cookies?", "Feedback"]
+    passages = segment(help_article, "x" * 64)
+    assert [p.section for p in passages] == [
+        "Example Shop Privacy Notice",
+        "Example Shop Privacy Notice > What About Cookies?",
+        "Example Shop Privacy Notice > What About Cookies?",
+        "Example Shop Privacy Notice > Feedback",
+    ]
+    assert not {p.text for p in passages} & set(headings)
+
+
+def test_issue16_feedback_widgets_and_tooltips_are_removed(help_article):
+    for widget in ("Was this information helpful?", "Thank you for your feedback", "Please select", "confused", "Small text files",
+                   "Companies that show ads"):
+        assert widget not in help_article.text
+    assert "We use cookies to recognise your device" in help_article.text
+    assert "set by advertising partners that measure" in help_article.text
+    assert "We welcome feedback on this notice." in help_article.text  # a section about feedback is the document
+
+
+def test_issue16_amazon_privacy_notice_keeps_its_sections(shared_data):
+    extraction = extract_file(shared_data / "docs" / "opp115_original" / "105_www.amazon.com.html")
+    passages = segment(extraction, "amazon")
+    assert len(passages) > 30 and all(p.section for p in passages)  # before: 26 of 38 had none
+    cookies = next(p for p in passages if p.text.startswith("Cookies are unique identifiers"))
+    assert cookies.section == "Amazon.com Privacy Notice > What About Cookies?"
+    assert "Was this information helpful?" not in extraction.text and "Thank you for your feedback" not in extraction.text

@@ -153,3 +153,65 @@ def test_flex_running_header_never_reaches_a_passage(shared_data):
     assert not [p for p in passages if re.search(r"FMS-QMS-1-034-00|Rev:E|\b\d+ of 13\b", p.text)]
     assert all(p.page is not None and 1 <= p.page <= 13 for p in passages)
     assert any("Freely Chosen Employment" in p.section for p in passages)
+
+
+def make_page_break_pdf(path):
+    """Two pages with running heads, page numbers, a sentence over the page break, and on the
+    second page a company notice in small type drawn (so read) before the body, as on the back
+    page of Flex's human-rights policy; line ends hyphenate words, a compound, a URL and a phone number."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    pages = [
+        ["We provide appropriate, well-", "maintained protective equipment and take respon-",
+         "sibility for training. Questions go to our officer at 716-859-",
+         "8559 or see https://example.org/free-prior-and-informed-", "consent-fpic for the principles. Workers may raise",
+         "concerns and we also encourage the reporting of any"],
+        ["violations through confidential channels without fear of reprisal.",
+         "We review every report within thirty days of receiving it."],
+    ]
+    for number, lines in enumerate(pages, start=1):
+        if number == 2:
+            c.setFont("Helvetica", 7)
+            c.drawString(50, 60, "ACME Ltd. (Reg. No. 12345) makes things. For more information, visit acme.example.")
+        c.setFont("Helvetica", 8)
+        c.drawString(50, height - 30, HEADER)
+        c.drawString(width - 110, 25, f"Page {number} of 2")
+        c.setFont("Helvetica", 10)
+        for row, line in enumerate(lines):
+            c.drawString(50, height - 110 - 14 * row, line)
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture(scope="module")
+def page_break(tmp_path_factory):
+    return extract_file(make_page_break_pdf(tmp_path_factory.mktemp("pdf") / "break.pdf"))
+
+
+def test_issue16_sentence_over_a_page_break_is_rejoined_without_the_back_page(page_break):
+    block = next(b for b in page_break.blocks if "encourage the reporting" in b.text)
+    assert "encourage the reporting of any violations through confidential channels" in block.text
+    assert block.page == 1 and "Reg. No." not in block.text and HEADER not in block.text and "Page 2" not in block.text
+    assert any(b.text.startswith("ACME Ltd. (Reg. No. 12345)") for b in page_break.blocks)  # kept, as its own block
+
+
+def test_issue16_real_hyphens_urls_and_numbers_survive_line_ends(page_break):
+    text = page_break.text
+    assert "appropriate, well-maintained protective" in text
+    assert "take responsibility for training" in text
+    assert "716-859-8559 or see" in text
+    assert "https://example.org/free-prior-and-informed-consent-fpic for" in text
+
+
+def test_issue16_flex_and_kaleida_line_and_page_breaks(shared_data):
+    policy = extract_file(shared_data / "docs" / "flex" / "human-rights-policy.pdf")
+    passage = next(p for p in segment(policy, "hr") if "encourages reporting of any violations" in p.text)
+    assert "violations through confidential channels" in passage.text and "Reg. No." not in passage.text
+    code = extract_file(shared_data / "docs" / "flex" / "Supplier-Code-of-Conduct-English.pdf").text
+    assert "wellmaintained" not in code and "appropriate, well-maintained, personal" in code
+    assert "Conflict-Affected and High-Risk Areas" in code
+    assert "consultation-and-free-prior-and-informed-consent-fpic" in code
+    assert "intimidation, or harassment. Where" in code  # over the break from page 3 to 4
+    notice = extract_file(shared_data / "docs" / "opp115_original" / "517_www.kaleidahealth.org.pdf").text
+    assert "716-859- 8559" not in notice and notice.count("716-859-8559") == 5
