@@ -5,8 +5,10 @@ typeset, at 50-85x the speed of pdfplumber with better text (docs/benchmarks/ext
 pdfplumber is not used. Layout comes from a few PDFium calls per *line* (position, baseline,
 rendered size): running headers and footers are lines repeated at the page edges, headings are
 short lines set larger (or numbered and bold, or in capitals), and paragraphs end at vertical
-gaps or short last lines. Only a page whose two columns are drawn row by row (PDFium then reads
-across them) is read character by character, to split its lines at the gutter.
+gaps or short last lines. A paragraph cut off by a page break continues on the next page, with
+the footnotes and smaller-type notices read in between moved after it. Only a page whose two
+columns are drawn row by row (PDFium then reads across them) is read character by character,
+to split its lines at the gutter.
 """
 from __future__ import annotations
 

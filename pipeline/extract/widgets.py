@@ -50,12 +50,9 @@ def _feedback_widgets(tree) -> list:
     return widgets
 
 
-def remove_widgets(tree) -> int:
-    """Remove feedback widgets and tooltips from an lxml.html tree in place; return how many."""
+def remove_widgets(tree) -> None:
+    """Remove feedback widgets and tooltips from an lxml.html tree, in place (their tails stay)."""
     root = tree.getroottree().getroot()
-    removed = 0
     for el in list(TOOLTIPS(tree)) + _feedback_widgets(tree):
         if el is not root and el.getroottree().getroot() is root:  # not inside one removed already
             el.drop_tree()
-            removed += 1
-    return removed
