@@ -215,3 +215,26 @@ def test_issue16_flex_and_kaleida_line_and_page_breaks(shared_data):
     assert "intimidation, or harassment. Where" in code  # over the break from page 3 to 4
     notice = extract_file(shared_data / "docs" / "opp115_original" / "517_www.kaleidahealth.org.pdf").text
     assert "716-859- 8559" not in notice and notice.count("716-859-8559") == 5
+
+
+@pytest.mark.parametrize("left, right, joined", [
+    ("take respon-", "sibility", "take responsibility"),
+    ("appropriate, well-", "maintained,", "appropriate, well-maintained,"),
+    ("Conflict\ufffe", "Affected", "Conflict-Affected"),
+    ("call 716-859-", "8559", "call 716-859-8559"),
+    ("see https://example.org/informed-", "consent", "see https://example.org/informed-consent"),
+    ("a dash -", "and more", "a dash - and more"),
+    ("soft\u00ad", "ware", "software"),
+])
+def test_issue16_line_end_hyphens(left, right, joined):
+    from pipeline.extract.hyphens import join_hyphenated
+
+    assert join_hyphenated(left, right) == joined
+
+
+def test_issue16_urls_broken_after_a_slash_are_rejoined():
+    from pipeline.extract.hyphens import join_lines, resolve_markers
+
+    assert join_lines(["see https://www.ohchr.org/en/", "professionalinterest/crc.aspx today"]) == \
+        "see https://www.ohchr.org/en/professionalinterest/crc.aspx today"
+    assert resolve_markers("provided with appropriate, well\ufffemaintained, personal") == "provided with appropriate, well-maintained, personal"
