@@ -14,11 +14,12 @@ from lxml import etree
 from .normalize import clean_line
 
 _SKIP = frozenset("script style noscript template head title".split())
+_CHROME = frozenset("nav aside footer".split())  # their headings ("Main navigation") head no document text
 _LEVELS = {f"h{i}": i for i in range(1, 7)}
 _PROBE = 40  # characters of a block (without whitespace) looked for in the page's text
 # A heading followed by more text that trafilatura dropped than this (without whitespace, about
-# 60 words) heads that dropped text (a menu, a sidebar), not the next block it kept.
-_MAX_GAP = 300
+# 15 words) heads that dropped text (a menu, a list of links), not the next block it kept.
+_MAX_GAP = 80
 
 
 def squash(text: str) -> str:
@@ -40,18 +41,19 @@ class Outline:
     def __init__(self, tree) -> None:
         parts: list[str] = []
         heads: list[_Heading] = []
-        pos = skip = 0
+        pos = skip = chrome = 0
         open_heads: list[tuple[int, object]] = []
         for event, el in etree.iterwalk(tree, events=("start", "end")):
+            is_chrome = el.tag in _CHROME or el.get("role") == "navigation"
             if event == "start":
-                if el.tag in _SKIP:
-                    skip += 1
-                if el.tag in _LEVELS and not skip:
+                skip += el.tag in _SKIP
+                chrome += is_chrome
+                if el.tag in _LEVELS and not skip and not chrome:
                     open_heads.append((pos, el))
                 piece = el.text if not skip else None
             else:
-                if el.tag in _SKIP:
-                    skip -= 1
+                skip -= el.tag in _SKIP
+                chrome -= is_chrome
                 if open_heads and open_heads[-1][1] is el:
                     start, _ = open_heads.pop()
                     title = " ".join(clean_line(" ".join(el.itertext()), "NFC").split())

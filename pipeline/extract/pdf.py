@@ -6,7 +6,7 @@ pdfplumber is not used. Layout comes from a few PDFium calls per *line* (positio
 rendered size): running headers and footers are lines repeated at the page edges, headings are
 short lines set larger (or numbered and bold, or in capitals), and paragraphs end at vertical
 gaps or short last lines. A paragraph cut off by a page break continues on the next page, with
-the footnotes and smaller-type notices read in between moved after it. Only a page whose two
+smaller-type notices read in between moved after it. Only a page whose two
 columns are drawn row by row (PDFium then reads across them) is read character by character,
 to split its lines at the gutter.
 """
@@ -271,24 +271,16 @@ def _continuation_first(lines: list[_Line]) -> list[_Line]:
 
     PDFium may read text set apart from the body before it, e.g. the company notice at the foot
     of the back page of Flex's human-rights policy (smaller type), which then landed inside the
-    sentence that runs over the page break. Lines set smaller than the first line that starts in
-    lower case, and read before it, are moved after the body. (Running heads and feet are gone by
+    sentence that runs over the page break. Lines read before the first line that starts in lower
+    case, set smaller and below it on the page, are moved after the body (where they are seen). (Running heads and feet are gone by
     now: :func:`_strip_edges`.)
     """
-    largest = 0.0  # the largest type read so far
+    largest, highest = 0.0, 0.0  # the largest type and the highest line read so far
     for k, line in enumerate(lines):
-        if line.text[:1].islower() and (k == 0 or largest < line.size - 0.5):
+        if line.text[:1].islower() and (k == 0 or largest < line.size - 0.5 and highest < line.bottom):
             return lines[k:] + lines[:k]
-        largest = max(largest, line.size)
+        largest, highest = max(largest, line.size), max(highest, line.top)
     return lines
-
-
-def _footnotes(lines: list[_Line], body_size: float) -> tuple[list[_Line], list[_Line]]:
-    """A page's lines split into the body and the trailing lines set smaller than the body (footnotes)."""
-    k = len(lines)
-    while k > 0 and lines[k - 1].size < body_size - 0.5:
-        k -= 1
-    return (lines[:k], lines[k:]) if k else (lines, [])
 
 
 def _open_error(data: bytes, exc: Exception) -> Extraction:
@@ -344,24 +336,20 @@ def extract_pdf(data: bytes) -> Extraction:
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     items = []
     stack: list[tuple[int, str]] = []
-    notes: list[tuple] = []
     empty = []
     for number, (lines, height) in enumerate(pages, start=1):
         if not lines:
             if number not in bad_pages:
                 empty.append(number)
             continue
-        lines, foot = _footnotes(_strip_edges(lines, height, running), body_size)
+        lines = _strip_edges(lines, height, running)
         cut_off = _cut_off(items)
         page_items = _blocks(_continuation_first(lines) if cut_off else lines, body_size, number, stack)
         if cut_off and page_items and page_items[0][1] == "p" and (page_items[0][0][:1].islower() or items[-1][0].endswith("-")):
             # a sentence over a page break is one block, on the page where it starts
             text, kind, section, page = items[-1]
             items[-1] = (clean_line(join_lines([text, page_items.pop(0)[0]])), kind, section, page)
-        # the previous page's footnotes follow the sentence they interrupted
-        items.extend(notes + page_items)
-        notes = _blocks(foot, body_size, number, stack)
-    items.extend(notes)
+        items.extend(page_items)
     if empty:
         flags.append("scanned_pages")
     if bad_pages:
