@@ -3,6 +3,8 @@
 Each ``run_*`` function reads its input from the store, maps a pure function over it (in
 parallel through :mod:`pipeline.parallel`) and writes results back in batches, one
 transaction per batch, so a killed run resumes where it stopped and a rerun adds nothing.
+One driver (:func:`_drive`) does that for every stage; a stage supplies only its inputs, how
+to store one result and what to do at the end.
 """
 from __future__ import annotations
 

@@ -4,10 +4,12 @@ A workspace makes every run resumable and idempotent: each table has a natural k
 skip work whose results are already stored, and raw files are written to a temporary name
 and renamed into place, so a killed process never leaves a partial file.
 
+Every query of hrdc is a named :class:`Workspace` method; no other module holds SQL.
 Researchers load any table into pandas with one call::
 
     >>> from pipeline import store
     >>> passages = store.load("passages", "demo-output/workspace")
+    >>> tags = Workspace("demo-output/workspace").table("tags")  # doctest: +SKIP
 """
 from __future__ import annotations
 
