@@ -25,21 +25,14 @@ QUOTE_CHARS = 200  # a quote in the change table is a pointer, the full text is 
 MAX_QUOTES = 3
 
 
-def score_runs(ws: Workspace) -> list[int]:
-    """Scoring runs of a workspace, oldest first: every finished one (also one that could
-    assess no company) and any that wrote scores."""
-    return [int(r["run_id"]) for r in ws.query(
-        """SELECT run_id FROM runs WHERE command = 'score' AND status = 'done'
-           UNION SELECT DISTINCT run_id FROM scores ORDER BY run_id""")]
+score_runs = Workspace.score_runs  # score_runs(ws), as report.py calls it: scoring runs, oldest first
 
 
 def _scores(ws: Workspace, run_id: int) -> pd.DataFrame:
-    frame = ws.frame(
-        """SELECT s.company_id, c.name AS company, s.framework, s.criterion, s.score, s.verdict, s.evidence
-           FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?""", (run_id,))
-    if frame.empty and run_id not in score_runs(ws):
+    frame = ws.run_scores(run_id)
+    if frame.empty and run_id not in ws.score_runs():
         raise StoreError(f"workspace {ws.path}: run {run_id} is not a finished scoring run; "
-                         f"scoring runs: {score_runs(ws) or 'none'}")
+                         f"scoring runs: {ws.score_runs() or 'none'}")
     frame["passages"] = frame.pop("evidence").map(lambda e: {x["passage_id"]: x["quote"] for x in json.loads(e)})
     return frame
 
@@ -55,24 +48,12 @@ def _quotes(passages: dict[str, str], ids: set[str]) -> str:
     return " | ".join(q if len(q) <= QUOTE_CHARS else q[: QUOTE_CHARS - 1] + "…" for q in quotes)
 
 
-def _run_time(ws: Workspace, run_id: int) -> str:
-    row = ws.query("SELECT started_at FROM runs WHERE run_id=?", (run_id,))
-    return row[0]["started_at"] if row else ""
-
-
-def _changed_documents(ws: Workspace, after: str, until: str) -> pd.DataFrame:
-    """Document versions retrieved in (after, until] that replaced an earlier version."""
-    return ws.frame(
-        """SELECT d.company_id, d.url FROM versions v JOIN documents d USING (doc_id)
-           WHERE v.version > 1 AND v.retrieved_at > ? AND v.retrieved_at <= ?""", (after, until))
-
-
 def compare_runs(
     ws_from: Workspace, run_from: int, ws_to: Workspace | None = None, run_to: int | None = None
 ) -> pd.DataFrame:
     """One row per company x criterion present in both runs whose score or evidence changed."""
     ws_to = ws_to or ws_from
-    run_to = run_to if run_to is not None else score_runs(ws_to)[-1]
+    run_to = run_to if run_to is not None else ws_to.score_runs()[-1]
     before, after = _scores(ws_from, run_from), _scores(ws_to, run_to)
     methods = _rdr_method(ws_from, run_from), _rdr_method(ws_to, run_to)
     if methods[0] != methods[1]:
@@ -89,9 +70,9 @@ def compare_runs(
     merged["quotes_added"] = [_quotes(b, b.keys() - a.keys()) for a, b in pairs]
     merged["quotes_removed"] = [_quotes(a, a.keys() - b.keys()) for a, b in pairs]
     if ws_to is ws_from:
-        docs = _changed_documents(ws_to, _run_time(ws_from, run_from), _run_time(ws_to, run_to))
+        docs = ws_to.replaced_versions(ws_from.run_started(run_from), ws_to.run_started(run_to))
     else:
-        docs = _changed_documents(ws_to, "", _run_time(ws_to, run_to))
+        docs = ws_to.replaced_versions("", ws_to.run_started(run_to))
     urls = docs.groupby("company_id")["url"].agg(lambda u: " ".join(sorted(set(u)))).to_dict()
     merged["changed_documents"] = [urls.get(c, "") for c in merged["company_id"]]
     changed = merged[(merged["delta"] != 0) | (merged["evidence_added"] > 0) | (merged["evidence_removed"] > 0)]
@@ -99,7 +80,7 @@ def compare_runs(
 
 
 def previous_run(ws: Workspace, run_id: int) -> int | None:
-    earlier = [r for r in score_runs(ws) if r < run_id]
+    earlier = [r for r in ws.score_runs() if r < run_id]
     return earlier[-1] if earlier else None
 
 
@@ -109,12 +90,12 @@ def compare_main(workspace: str, against: str | None, from_run: int | None, to_r
     with Workspace(workspace, create=False) as ws:
         if against:
             with Workspace(against, create=False) as other:
-                runs = score_runs(other)
+                runs = other.score_runs()
                 if not runs:
                     raise StoreError(f"workspace {other.path} has no scoring run; run `hrdc score` there first")
                 frame = compare_runs(other, from_run or runs[-1], ws, to_run)
         else:
-            runs = score_runs(ws)
+            runs = ws.score_runs()
             if len(runs) < 2 and from_run is None:
                 raise StoreError(f"workspace {ws.path} has {len(runs)} scoring run(s); compare needs two "
                                  "(run `hrdc score` again after a new crawl, or pass --against OTHER_WORKSPACE)")

@@ -73,13 +73,7 @@ def summary_table(workspace: str | Path) -> pd.DataFrame:
     from .store import Workspace
 
     with Workspace(workspace, create=False) as ws:
-        scores = ws.frame(
-            """SELECT c.name AS company, c.sector, f.framework, f.score FROM framework_scores f
-               JOIN companies c USING (company_id)
-               WHERE f.run_id = (SELECT MAX(run_id) FROM framework_scores)""")
-        docs = ws.frame(
-            """SELECT c.name AS company, COUNT(DISTINCT d.doc_id) AS documents FROM documents d
-               JOIN companies c USING (company_id) GROUP BY c.name""")
+        scores, docs = ws.latest_framework_scores(), ws.document_counts()
     table = scores.pivot_table(index=["company", "sector"], columns="framework", values="score").reset_index()
     table = docs.merge(table, on="company", how="right")
     columns = ["company", "sector", "documents"] + [c for c in ("rdr", "gni", "ungp", "msa") if c in table]

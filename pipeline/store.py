@@ -4,10 +4,12 @@ A workspace makes every run resumable and idempotent: each table has a natural k
 skip work whose results are already stored, and raw files are written to a temporary name
 and renamed into place, so a killed process never leaves a partial file.
 
+Every query of hrdc is a named :class:`Workspace` method; no other module holds SQL.
 Researchers load any table into pandas with one call::
 
     >>> from pipeline import store
     >>> passages = store.load("passages", "demo-output/workspace")
+    >>> tags = Workspace("demo-output/workspace").table("tags")  # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -22,7 +24,10 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
+from .passage_kind import EVIDENCE_KINDS, passage_kind
 from .records import now, sha256_bytes  # noqa: F401 (part of the store's API)
+
+_EVIDENCE_SQL = ", ".join(f"'{k}'" for k in EVIDENCE_KINDS)  # headings, menus and boilerplate are never tagged
 
 SCHEMA_VERSION = 3  # 2: passages.kind; 3: extractions.language, language_confidence, doctype; companies.services
 
@@ -268,8 +273,6 @@ class Workspace:
 
     def _add_passage_kinds(self) -> None:
         """Schema 1 -> 2: classify the stored passages (block kinds were not stored: text only)."""
-        from .passage_kind import passage_kind
-
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             self._conn.execute("ALTER TABLE passages ADD COLUMN kind TEXT NOT NULL DEFAULT 'prose'")
@@ -531,6 +534,185 @@ class Workspace:
                 {where}
                 ORDER BY d.company_id, d.url""", params)
 
+    def table(self, name: str) -> pd.DataFrame:
+        """One whole table as a DataFrame (``TABLES`` lists them).
+
+        >>> ws.table("passages").head()  # doctest: +SKIP
+        """
+        return self.frame(f"SELECT * FROM {_known_table(name)}")
+
+    # == stage inputs (pipeline/run.py) ===================================================
+    def unextracted(self) -> pd.DataFrame:
+        """Stored contents without an extraction: sha256, kind and url (of its first document)."""
+        return self.frame(
+            """SELECT v.sha256, MIN(d.kind) AS kind, MIN(d.url) AS url FROM versions v
+               JOIN documents d USING (doc_id)
+               WHERE v.sha256 NOT IN (SELECT sha256 FROM extractions)
+               GROUP BY v.sha256 ORDER BY v.sha256""")
+
+    def n_extracted(self) -> int:
+        return int(self.query("SELECT COUNT(*) AS n FROM extractions")[0]["n"])
+
+    def untagged(self, model: str) -> list[str]:
+        """Extracted contents ``model`` has not tagged yet, largest first."""
+        return [r["sha256"] for r in self.query(
+            "SELECT sha256 FROM extractions WHERE sha256 NOT IN (SELECT sha256 FROM tagged WHERE model=?) "
+            "ORDER BY n_chars DESC, sha256", (model,))]
+
+    def n_tagged(self, model: str) -> int:
+        return int(self.query("SELECT COUNT(*) AS n FROM tagged WHERE model=?", (model,))[0]["n"])
+
+    def evidence_passages(self, sha256: str) -> list[dict[str, Any]]:
+        """The passages of one content that can be evidence (:data:`~pipeline.passage_kind.EVIDENCE_KINDS`),
+        in order: passage_id, text, context_before, context_after."""
+        rows = self.query(
+            f"SELECT passage_id, text, context_before, context_after FROM passages WHERE sha256=? "
+            f"AND kind IN ({_EVIDENCE_SQL}) ORDER BY seq", (sha256,))
+        return [dict(r) for r in rows]
+
+    def companies_to_score(self) -> pd.DataFrame:
+        """company_id, sector, services of every company, in company_id order."""
+        return self.frame("SELECT company_id, sector, services FROM companies ORDER BY company_id")
+
+    def current_tags(self, model_id: str, company_id: str | None = None, *,
+                     labelled: bool = False) -> pd.DataFrame:
+        """Tags of the companies' current documents (latest version of each), with provenance.
+
+        With ``company_id``, only that company's. CROSS JOIN fixes SQLite's join order to
+        documents -> versions -> passages -> tags, each step an index lookup, so one company costs
+        the same however large the workspace is (left to itself, the planner starts from every
+        tag of the model, and scoring company by company grows with the square of the corpus).
+        ``labelled=True`` keeps only tags at or above their criterion's threshold.
+        """
+        where, params = ("WHERE d.company_id = ?", (model_id, company_id)) if company_id else ("", (model_id,))
+        label = "AND t.label = 1" if labelled else ""
+        return self.frame(
+            f"""SELECT d.company_id, t.passage_id, t.criterion, t.score, t.label,
+                       COALESCE(a.future, 0) AS future, COALESCE(a.negative, 0) AS negative,
+                       p.text, d.url, p.page, v.retrieved_at, v.sha256
+                FROM documents d
+                CROSS JOIN versions v ON v.doc_id = d.doc_id
+                     AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
+                CROSS JOIN passages p ON p.sha256 = v.sha256 AND p.kind IN ({_EVIDENCE_SQL})
+                CROSS JOIN tags t ON t.passage_id = p.passage_id AND t.model = ? {label}
+                LEFT JOIN passage_attributes a ON a.passage_id = p.passage_id AND a.model = t.model
+                {where}
+                ORDER BY d.company_id, t.criterion, t.score DESC, d.url""", params)
+
+    # == crawl (pipeline/crawl/runner.py, changes.py) =====================================
+    def fetch_outcomes(self, run_id: int, company_ids: Sequence[str]) -> list[sqlite3.Row]:
+        """outcome, error, bytes of every fetch of crawl run ``run_id`` for these companies."""
+        if not company_ids:
+            return []
+        return self.query(f"SELECT outcome, error, bytes FROM fetches WHERE run_id=? AND company_id IN "
+                          f"({','.join('?' * len(company_ids))})", (run_id, *company_ids))
+
+    def queue_entries(self, run_id: int) -> list[sqlite3.Row]:
+        """company_id, url, depth, anchor, state of a crawl's queue, shallowest and oldest first."""
+        return self.query("SELECT company_id, url, depth, anchor, state FROM crawl_queue WHERE run_id=? "
+                          "ORDER BY depth, rowid", (run_id,))
+
+    def seed_redirects(self, run_id: int) -> list[sqlite3.Row]:
+        """company_id, final_url of the seeds crawl run ``run_id`` has fetched."""
+        return self.query("""SELECT f.company_id, f.final_url FROM fetches f JOIN crawl_queue q
+                             ON q.run_id=f.run_id AND q.company_id=f.company_id AND q.url=f.url
+                             WHERE f.run_id=? AND q.depth=0 AND f.final_url IS NOT NULL""", (run_id,))
+
+    def latest_versions(self) -> list[sqlite3.Row]:
+        """doc_id, company_id, url, etag, last_modified, sha256, version of each document's latest version."""
+        return self.query("""SELECT d.doc_id, d.company_id, d.url, d.etag, d.last_modified, v.sha256, v.version
+                             FROM documents d JOIN versions v ON v.doc_id=d.doc_id
+                             AND v.version=(SELECT MAX(version) FROM versions WHERE doc_id=d.doc_id)""")
+
+    def set_queue_state(self, conn: sqlite3.Connection, run_id: int, company_id: str, url: str,
+                        state: str) -> None:
+        conn.execute("UPDATE crawl_queue SET state=? WHERE run_id=? AND company_id=? AND url=?",
+                     (state, run_id, company_id, url))
+
+    def touch_document(self, conn: sqlite3.Connection, doc_id: str, seen: str, etag: str | None,
+                       last_modified: str | None) -> None:
+        """A document was confirmed unchanged (HTTP 304) at ``seen``."""
+        conn.execute("UPDATE documents SET last_seen=?, etag=?, last_modified=? WHERE doc_id=?",
+                     (seen, etag, last_modified, doc_id))
+
+    def upsert_document(self, conn: sqlite3.Connection, doc_id: str, company_id: str, url: str, kind: str,
+                        seen: str, etag: str | None, last_modified: str | None) -> None:
+        """Record a document seen at ``seen``; a known one keeps its first_seen."""
+        conn.execute(
+            """INSERT INTO documents (doc_id, company_id, url, kind, first_seen, last_seen, etag, last_modified)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(doc_id) DO UPDATE SET kind=excluded.kind, last_seen=excluded.last_seen,
+               etag=excluded.etag, last_modified=excluded.last_modified""",
+            (doc_id, company_id, url, kind, seen, seen, etag, last_modified))
+
+    def add_version(self, conn: sqlite3.Connection, doc_id: str, version: int, sha256: str,
+                    retrieved_at: str, run_id: int) -> None:
+        """A new version of a document; storing one version number twice is an error."""
+        conn.execute("INSERT INTO versions (doc_id, version, sha256, retrieved_at, run_id) VALUES (?, ?, ?, ?, ?)",
+                     (doc_id, version, sha256, retrieved_at, run_id))
+
+    def version_changes(self, since: str = "") -> pd.DataFrame:
+        """Each version retrieved on or after ``since`` that replaced an earlier one, with the one
+        before: company, url, doc_id, kind, version_from/to, retrieved_from/to, sha256_from/to."""
+        return self.frame(
+            """SELECT c.name AS company, d.url, d.doc_id, d.kind, a.version AS version_from,
+                      b.version AS version_to, a.retrieved_at AS retrieved_from, b.retrieved_at AS retrieved_to,
+                      a.sha256 AS sha256_from, b.sha256 AS sha256_to
+               FROM versions b
+               JOIN versions a ON a.doc_id = b.doc_id AND a.version = b.version - 1
+               JOIN documents d ON d.doc_id = b.doc_id
+               LEFT JOIN companies c ON c.company_id = d.company_id
+               WHERE b.retrieved_at >= ?
+               ORDER BY b.retrieved_at, c.name, d.url""", (since,))
+
+    # == scoring runs and summaries (pipeline/compare.py, workflow.py, demo.py) ===========
+    def score_runs(self) -> list[int]:
+        """Scoring runs, oldest first: every finished one (also one that could assess no
+        company) and any that wrote scores."""
+        return [int(r["run_id"]) for r in self.query(
+            """SELECT run_id FROM runs WHERE command = 'score' AND status = 'done'
+               UNION SELECT DISTINCT run_id FROM scores ORDER BY run_id""")]
+
+    def run_scores(self, run_id: int) -> pd.DataFrame:
+        """Verdicts of scoring run ``run_id``: company_id, company (name), framework, criterion,
+        score, verdict, evidence (JSON)."""
+        return self.frame(
+            """SELECT s.company_id, c.name AS company, s.framework, s.criterion, s.score, s.verdict, s.evidence
+               FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?""", (run_id,))
+
+    def run_started(self, run_id: int) -> str:
+        """When run ``run_id`` started ("" for an unknown run)."""
+        row = self.query("SELECT started_at FROM runs WHERE run_id=?", (run_id,))
+        return row[0]["started_at"] if row else ""
+
+    def replaced_versions(self, after: str, until: str) -> pd.DataFrame:
+        """company_id, url of the versions retrieved in (after, until] that replaced an earlier one."""
+        return self.frame(
+            """SELECT d.company_id, d.url FROM versions v JOIN documents d USING (doc_id)
+               WHERE v.version > 1 AND v.retrieved_at > ? AND v.retrieved_at <= ?""", (after, until))
+
+    def totals(self) -> dict[str, int]:
+        """Documents (distinct contents), pages, passages and extraction errors."""
+        row = self.query(
+            """SELECT (SELECT COUNT(DISTINCT sha256) FROM versions) AS documents,
+                      (SELECT COALESCE(SUM(n_pages), 0) FROM extractions) AS pages,
+                      (SELECT COUNT(*) FROM passages) AS passages,
+                      (SELECT COUNT(*) FROM extractions WHERE COALESCE(error, '') != '') AS errors""")[0]
+        return {k: int(row[k]) for k in ("documents", "pages", "passages", "errors")}
+
+    def latest_framework_scores(self) -> pd.DataFrame:
+        """company (name), sector, framework, score of the latest scoring run, every framework."""
+        return self.frame(
+            """SELECT c.name AS company, c.sector, f.framework, f.score FROM framework_scores f
+               JOIN companies c USING (company_id)
+               WHERE f.run_id = (SELECT MAX(run_id) FROM framework_scores)""")
+
+    def document_counts(self) -> pd.DataFrame:
+        """company (name), documents: how many documents (URLs) each company has."""
+        return self.frame(
+            """SELECT c.name AS company, COUNT(DISTINCT d.doc_id) AS documents FROM documents d
+               JOIN companies c USING (company_id) GROUP BY c.name""")
+
 
 def _hint(error: str) -> str:
     """What to do about a failed write, from SQLite's or the OS's message."""
@@ -553,6 +735,12 @@ def _sql_value(value: Any) -> Any:
     return value
 
 
+def _known_table(name: str) -> str:
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; choose one of: {', '.join(TABLES)}")
+    return name
+
+
 def open_workspace(workspace: str | os.PathLike[str] | Workspace, *, create: bool = False) -> Workspace:
     return workspace if isinstance(workspace, Workspace) else Workspace(workspace, create=create)
 
@@ -562,11 +750,10 @@ def load(table: str, workspace: str | os.PathLike[str] | Workspace) -> pd.DataFr
 
     >>> load("scores", "demo-output/workspace").head()  # doctest: +SKIP
     """
-    if table not in TABLES:
-        raise KeyError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
+    _known_table(table)  # a misspelt name fails before the workspace is opened
     ws = open_workspace(workspace)
     try:
-        return ws.frame(f"SELECT * FROM {table}")
+        return ws.table(table)
     finally:
         if not isinstance(workspace, Workspace):
             ws.close()

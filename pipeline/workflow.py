@@ -41,16 +41,6 @@ class RunResult:
         return "\n".join(line for line in lines if line)
 
 
-def workspace_totals(ws: Workspace) -> dict[str, int]:
-    """Documents (distinct contents), pages, passages and extraction errors in ``ws``."""
-    row = ws.query(
-        """SELECT (SELECT COUNT(DISTINCT sha256) FROM versions) AS documents,
-                  (SELECT COALESCE(SUM(n_pages), 0) FROM extractions) AS pages,
-                  (SELECT COUNT(*) FROM passages) AS passages,
-                  (SELECT COUNT(*) FROM extractions WHERE COALESCE(error, '') != '') AS errors""")[0]
-    return {k: int(row[k]) for k in ("documents", "pages", "passages", "errors")}
-
-
 def run_all(
     companies: str | Path,
     workspace: str | Path,
@@ -87,7 +77,7 @@ def run_all(
         export_started = time.perf_counter()
         result.exports = export_workspace(ws, out, formats)
         result.timings["export"] = time.perf_counter() - export_started
-        result.totals = workspace_totals(ws)
+        result.totals = ws.totals()
         result.totals["errors"] += crawled.outcomes.get("failed", 0)
     result.seconds = time.perf_counter() - started
     return result

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from pipeline import store
-from pipeline.run import current_tags, run_extract, run_score, run_tag
+from pipeline.run import run_extract, run_score, run_tag
 from pipeline.settings import CORPORA_DIR, Settings
 from pipeline.store import Workspace
 from pipeline.tasks import extract_and_segment
-from pipeline.workflow import RunResult, workspace_totals
+from pipeline.workflow import RunResult
 
 RESULT_TABLES = {
     "extractions": ["sha256"],
@@ -72,12 +72,12 @@ def test_company_tags_equal_the_whole_frame_filtered(make_crawled_workspace):
     run_stages(path, Settings(jobs=1))
     with Workspace(path) as ws:
         model = ws.get_meta("model")
-        whole = current_tags(ws, model)
+        whole = ws.current_tags(model)
         for company in ("nimbus", "halcyra"):
-            one = current_tags(ws, model, company)
+            one = ws.current_tags(model, company)
             expected = whole[whole["company_id"] == company].reset_index(drop=True)
             pd.testing.assert_frame_equal(one, expected)
-            labelled = current_tags(ws, model, company, labelled=True)
+            labelled = ws.current_tags(model, company, labelled=True)
             assert len(labelled) == int(expected["label"].sum()) > 0
             assert labelled["label"].all()
 
@@ -92,7 +92,7 @@ def test_run_result_summary_names_documents_pages_passages_errors_and_stage_time
     path = make_crawled_workspace("ws")
     stages = run_stages(path, Settings(jobs=1))
     with Workspace(path) as ws:
-        totals = workspace_totals(ws)
+        totals = ws.totals()
     assert totals["documents"] == 5 and totals["errors"] == 0
     assert totals["passages"] == stages[0].counts["passages"] and totals["pages"] == stages[0].counts["pages"]
     result = RunResult(path, stages=stages, totals=totals,

@@ -53,6 +53,40 @@ def test_load_every_table_returns_dataframe(tmp_path):
         assert isinstance(store.load(table, tmp_path), pd.DataFrame)
 
 
+def test_a_workspace_gives_any_table_to_pandas_in_one_call(tmp_path):
+    ws = Workspace(tmp_path)
+    ws.insert("companies", [{"company_id": "a", "name": "A", "sector": "telecom", "seed_urls": "x"}])
+    companies = ws.table("companies")
+    assert list(companies.columns) == ["company_id", "name", "sector", "seed_urls", "allow_domains", "services"]
+    assert companies.loc[0, "name"] == "A"
+    assert ws.table("tags").empty and "criterion" in ws.table("tags").columns
+    with pytest.raises(KeyError, match="passages"):
+        ws.table("passage")
+
+
+def test_documents_keep_first_seen_and_versions_are_numbered_once(tmp_path):
+    ws = Workspace(tmp_path)
+    sha1, sha2 = ws.put_raw(b"one"), ws.put_raw(b"two")
+    with ws.transaction() as conn:
+        ws.upsert_document(conn, "d1", "acme", "https://a.example/p", "html", "2025-01-01", None, None)
+        ws.add_version(conn, "d1", 1, sha1, "2025-01-01", 1)
+    with ws.transaction() as conn:
+        ws.upsert_document(conn, "d1", "acme", "https://a.example/p", "html", "2025-02-01", '"e2"', None)
+        ws.add_version(conn, "d1", 2, sha2, "2025-02-01", 2)
+    with pytest.raises(sqlite3.IntegrityError):
+        with ws.transaction() as conn:
+            ws.add_version(conn, "d1", 2, sha1, "2025-03-01", 3)
+    doc = ws.table("documents").iloc[0]
+    assert (doc["first_seen"], doc["last_seen"], doc["etag"]) == ("2025-01-01", "2025-02-01", '"e2"')
+    [latest] = ws.latest_versions()
+    assert (latest["version"], latest["sha256"]) == (2, sha2)
+    changed = ws.version_changes("2025-01-15")
+    assert list(changed[["version_from", "version_to", "sha256_to"]].iloc[0]) == [1, 2, sha2]
+    assert ws.version_changes("2025-03-01").empty
+    assert list(ws.replaced_versions("2025-01-01", "2025-02-01")["url"]) == ["https://a.example/p"]
+    assert ws.replaced_versions("2025-02-01", "2025-03-01").empty
+
+
 def test_load_unknown_table_names_the_choices(tmp_path):
     Workspace(tmp_path).close()
     with pytest.raises(KeyError, match="passages"):

@@ -22,16 +22,7 @@ def changes(ws: Workspace, since: str | None = None) -> pd.DataFrame:
 
     >>> changes(Workspace("ws"), since="2025-01-01")[["url", "summary"]]  # doctest: +SKIP
     """
-    sql = """SELECT c.name AS company, d.url, d.doc_id, d.kind, a.version AS version_from, b.version AS version_to,
-                    a.retrieved_at AS retrieved_from, b.retrieved_at AS retrieved_to,
-                    a.sha256 AS sha256_from, b.sha256 AS sha256_to
-             FROM versions b
-             JOIN versions a ON a.doc_id = b.doc_id AND a.version = b.version - 1
-             JOIN documents d ON d.doc_id = b.doc_id
-             LEFT JOIN companies c ON c.company_id = d.company_id
-             WHERE b.retrieved_at >= ?
-             ORDER BY b.retrieved_at, c.name, d.url"""
-    frame = ws.frame(sql, (since or "",))
+    frame = ws.version_changes(since or "")
     texts: dict[str, str | None] = {}
 
     def text(sha: str, kind: str, url: str) -> str | None:

@@ -130,9 +130,7 @@ class _Crawl:
             interrupted = False
         finally:
             session.close()
-            ids = [c.company_id for c in self.companies]
-            rows = ws.query(f"SELECT outcome, error, bytes FROM fetches WHERE run_id=? AND company_id IN "
-                            f"({','.join('?' * len(ids))})", (run_id, *ids)) if ids else []
+            rows = ws.fetch_outcomes(run_id, [c.company_id for c in self.companies])
             summary = CrawlSummary.from_rows(run_id, len(self.companies), rows, seconds=time.monotonic() - started,
                                              resumed=resumed, interrupted=interrupted)
             if interrupted:
@@ -156,8 +154,7 @@ class _Crawl:
             ws.insert("crawl_queue", seeds, conn=conn)
         wanted = set(self.known)
         n_pending = 0
-        for row in ws.query("SELECT company_id, url, depth, anchor, state FROM crawl_queue WHERE run_id=? "
-                            "ORDER BY depth, rowid", (run_id,)):
+        for row in ws.queue_entries(run_id):
             cid = row["company_id"]
             if cid not in wanted:
                 continue
@@ -169,14 +166,10 @@ class _Crawl:
                 self.open[cid] += 1
                 n_pending += 1
         # seeds that redirected to another domain widen the company's scope (kept on resume)
-        for row in ws.query("""SELECT f.company_id, f.final_url FROM fetches f JOIN crawl_queue q
-                               ON q.run_id=f.run_id AND q.company_id=f.company_id AND q.url=f.url
-                               WHERE f.run_id=? AND q.depth=0 AND f.final_url IS NOT NULL""", (run_id,)):
+        for row in ws.seed_redirects(run_id):
             if row["company_id"] in self.scopes:
                 self.scopes[row["company_id"]].add(registered_domain(row["final_url"]))
-        for row in ws.query("""SELECT d.doc_id, d.company_id, d.url, d.etag, d.last_modified, v.sha256, v.version
-                               FROM documents d JOIN versions v ON v.doc_id=d.doc_id
-                               AND v.version=(SELECT MAX(version) FROM versions WHERE doc_id=d.doc_id)"""):
+        for row in ws.latest_versions():
             if row["company_id"] in wanted:
                 self.docs[(row["company_id"], row["url"])] = _Doc(
                     row["doc_id"], row["sha256"], row["version"], row["etag"], row["last_modified"])
@@ -348,8 +341,7 @@ class _Crawl:
             self.ws.insert("fetches", [row], conflict="replace", conn=conn)
             if doc_write is not None:
                 doc = self._write_document(conn, task, result, found, sha, doc, stamp, outcome)
-            conn.execute("UPDATE crawl_queue SET state=? WHERE run_id=? AND company_id=? AND url=?",
-                         (_STATE[outcome], self.run_id, cid, task.url))
+            self.ws.set_queue_state(conn, self.run_id, cid, task.url, _STATE[outcome])
             self.ws.insert("crawl_queue", new_rows, conn=conn)
         if doc is not None:
             self.docs[(cid, task.current)] = doc
@@ -430,21 +422,14 @@ class _Crawl:
         modified = headers.get("Last-Modified") or (doc.last_modified if doc else None)
         cid, url = task.company_id, task.current
         if outcome == "not_modified":
-            conn.execute("UPDATE documents SET last_seen=?, etag=?, last_modified=? WHERE doc_id=?",
-                         (stamp, etag, modified, doc.doc_id))
+            self.ws.touch_document(conn, doc.doc_id, stamp, etag, modified)
             return replace(doc, etag=etag, last_modified=modified)
         doc_id = doc.doc_id if doc else stable_id(cid, url)
-        conn.execute(
-            """INSERT INTO documents (doc_id, company_id, url, kind, first_seen, last_seen, etag, last_modified)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(doc_id) DO UPDATE SET kind=excluded.kind, last_seen=excluded.last_seen,
-               etag=excluded.etag, last_modified=excluded.last_modified""",
-            (doc_id, cid, url, found.kind, stamp, stamp, etag, modified))
+        self.ws.upsert_document(conn, doc_id, cid, url, found.kind, stamp, etag, modified)
         version = doc.version if doc else 0
         if outcome != "unchanged":
             version += 1
-            conn.execute("INSERT INTO versions (doc_id, version, sha256, retrieved_at, run_id) VALUES (?, ?, ?, ?, ?)",
-                         (doc_id, version, sha, stamp, self.run_id))
+            self.ws.add_version(conn, doc_id, version, sha, stamp, self.run_id)
         return _Doc(doc_id, sha, version, etag, modified)
 
     # -- progress ---------------------------------------------------------------------------
