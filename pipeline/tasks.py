@@ -66,7 +66,7 @@ _TAGGERS_LOCK = threading.Lock()
 def _tagger(model: str):
     with _TAGGERS_LOCK:  # Dask workers may run several tasks on threads of one process
         if model not in _TAGGERS:
-            from .tag import load_model
+            from .model.tagger import load_model
 
             _TAGGERS[model] = load_model(model or None)
         return _TAGGERS[model]
