@@ -21,10 +21,10 @@ from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
 from .. import rdr
-from ..doctype import load_sources
+from ..companies import company_type
 from ..rdr import short_id
-from ..score import company_type
 from ..settings import Settings, data_dir
+from ..sources import load_sources
 from ..taxonomy import load_taxonomy
 from .datasets import DatasetError
 from .metrics import fmt, ratio_of_sums
