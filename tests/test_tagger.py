@@ -139,3 +139,19 @@ def test_default_model_knows_every_taxonomy_criterion():
     out = tagger.classify_records([{"id": 1, "text": "We publish a transparency report on government requests for user data."}], model)
     top = max(out[0]["scores"], key=out[0]["scores"].get)
     assert top.startswith(("rdr.", "gni."))
+
+
+def test_model_pickled_under_the_old_module_path_loads(tiny, tmp_path):
+    # models/default was pickled when Tagger lived in pipeline.tag; such files must keep loading.
+    import pickle
+    import sys
+
+    path = tagger.save_model(tiny, tmp_path / "m")
+    raw = pickle.dumps(tiny)
+    assert b"pipeline.model.tagger" in raw
+    with open(path, "wb") as fh:
+        fh.write(raw.replace(b"\x8c\x15pipeline.model.tagger", b"\x8c\x0cpipeline.tag"))
+    assert b"pipeline.model.tagger" not in path.read_bytes()
+    model = tagger.load_model(path)
+    assert isinstance(model, tagger.Tagger) and model.model_id == tiny.model_id
+    assert "pipeline.tag" not in sys.modules

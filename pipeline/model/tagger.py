@@ -279,7 +279,9 @@ _ALIAS_LOCK = threading.Lock()
 def _old_module_path() -> Iterator[None]:
     """Let the unpickler find ``pipeline.tag.Tagger`` here, for the duration of one load."""
     with _ALIAS_LOCK:
-        added = sys.modules.setdefault(_PICKLED_AS, sys.modules[__name__]) is sys.modules[__name__]
+        added = _PICKLED_AS not in sys.modules
+        if added:
+            sys.modules[_PICKLED_AS] = sys.modules[__name__]
         try:
             yield
         finally:
