@@ -6,7 +6,8 @@ Stages, each a module with a few verbs:
 - :mod:`pipeline.extract` and :mod:`pipeline.segment` turn bytes into passages and say what
   language a document is in (``detect_language``), :mod:`pipeline.doctype` what kind of
   document it is (``classify_doctype``);
-- :mod:`pipeline.tag` scores passages against every criterion (``load_model``);
+- :mod:`pipeline.model` scores passages against every criterion (``load_model``) and trains
+  and evaluates the tagger;
 - :mod:`pipeline.score`, :mod:`pipeline.elements` and :mod:`pipeline.rdr` turn tags into
   verdicts, RDR element answers and RDR scores;
 - :mod:`pipeline.export` writes tables and the briefing;
@@ -33,7 +34,7 @@ _API = {
     "extract": "extract", "extract_file": "extract", "detect_kind": "extract", "detect_language": "extract",
     "classify_doctype": "doctype",
     "segment": "segment",
-    "load_model": "tag", "Tagger": "tag",
+    "load_model": "model.tagger", "Tagger": "model.tagger",
     "score_company": "score", "ScoringRules": "score",
     "score_elements": "rdr", "score_indicator_verdicts": "rdr", "read_element_results": "rdr",
     "compare_runs": "compare",

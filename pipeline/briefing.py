@@ -396,7 +396,8 @@ def _element_answers(view: _View, company: str, criterion: str) -> str:
 def _not_collected(view: _View, company: str) -> dict[str, str]:
     """criterion -> "No transparency report was collected." for criteria that only document
     types the company has none of can answer (``corpora/sources.yaml``)."""
-    from .doctype import DOCTYPE_LABELS, answering_doctypes
+    from .doctype import DOCTYPE_LABELS
+    from .sources import answering_doctypes
 
     docs = view.documents[view.documents["company"] == company]
     have = set(docs["doctype"].dropna()) if "doctype" in docs else set()

@@ -57,7 +57,7 @@ def _settings(args: argparse.Namespace, **fixed: Any):
         where = f"{args.config}: " if getattr(args, "config", None) else ""
         raise UsageError(f"{where}{exc}") from None
     if settings.model:
-        from .tag import MODEL_FILE
+        from .model.tagger import MODEL_FILE
 
         model = Path(settings.model)
         file = model / MODEL_FILE if model.is_dir() or not model.suffix else model
@@ -190,33 +190,60 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # -- model commands -------------------------------------------------------------------------
 def cmd_classify(args: argparse.Namespace) -> int:
-    from .tag import classify_main
+    from .model.tagger import classify_records, load_model, read_records
 
-    return classify_main(args.input, args.output, args.model)
+    records = read_records(args.input)
+    results = classify_records(records, load_model(args.model))
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
+    if args.output:
+        Path(args.output).write_text(lines, encoding="utf-8")
+    else:
+        sys.stdout.write(lines)
+    return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .train import main
+    from .model.train import train
+    from .model.training_config import load_config
 
-    return main(args.training_config)
+    folder = train(load_config(args.training_config))
+    meta = json.loads((folder / "meta.json").read_text())
+    print(f"trained {meta['name']} ({meta['model_id']}) on {meta['rows']} rows in {meta['train_seconds']} s "
+          f"-> {folder} ({meta['model_bytes'] / 1e6:.1f} MB)")
+    return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import main
+    from .model import evaluate, evidence_precision, realdocs
+    from .model.evaluation_table import render_table
 
-    return main(args.what or None, args.out, edition=args.edition, workspace=args.workspace, detail=args.detail)
+    results = evaluate.run(args.what or None, edition=args.edition, workspace=args.workspace)
+    print(render_table(results), end="")
+    if "realdocs" in results:
+        print(realdocs.render_answerable(results["realdocs"]), end="")
+        if args.detail:
+            print(realdocs.render_detail(results["realdocs"]), end="")
+    if "evidence" in results:
+        print(evidence_precision.render_detail(results["evidence"]), end="")
+    for path in evaluate.save_results(results, args.out):
+        print(path)
+    return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from . import review
+    from .model import review
 
     if args.action == "export":
         if not args.workspace:
             raise UsageError("hrdc review export needs --workspace DIR")
-        return review.export_main(args.workspace, args.output)
+        frame, path = review.export_review(args.workspace, args.output)
+        print(f"wrote {len(frame)} rows to {path}; fill the `correct` column with 1 or 0, then `hrdc review import {path}`")
+        return 0
     if not args.file:
         raise UsageError("hrdc review import needs the reviewed FILE (xlsx or csv)")
-    return review.import_main(args.file)
+    n = review.import_review(args.file)
+    print(f"stored judgements for {n} passages in {review.REVIEW_FILE}; run `hrdc train` to use them")
+    return 0
 
 
 # -- scores and changes ---------------------------------------------------------------------
@@ -326,7 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("evaluate", cmd_evaluate, "evaluate the tagger on the shared data sets")
     p.add_argument("what", nargs="*", help="which evaluations (default: all)")
-    p.add_argument("--out", help="write metrics JSON here (a FILE, or a DIR that also gets realdocs' CSVs)")
+    p.add_argument("--out", help="write metrics JSON here (a FILE, or a DIR that also gets realdocs' CSVs; "
+                   "default: models/default/evaluation.json and its model card)")
     g = p.add_argument_group("realdocs")
     g.add_argument("--edition", choices=("2020", "2022", "both"), default="both", help="RDR edition (default both)")
     g.add_argument("--workspace", help="run hrdc into DIR/<edition> (reused if present; default: a temporary folder)")

@@ -57,6 +57,14 @@ def canonical_sector(value: str) -> str | None:
     return None
 
 
+def company_type(sector: str) -> str:
+    """RDR's company type of a sector (``corpora/sectors.yaml``): telecoms are scored on telecom
+    indicators, everyone else as internet (a sector stored before sectors were checked counts
+    as internet)."""
+    known = canonical_sector(sector)
+    return sectors()[known]["rdr_company_type"] if known else "internet"
+
+
 def slug(name: str) -> str:
     """A lower-case ASCII id for a company name: ``"Deutsche Telekom AG"`` -> ``deutsche-telekom-ag``."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

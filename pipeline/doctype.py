@@ -35,7 +35,7 @@ import yaml
 from .settings import CORPORA_DIR, REPO_ROOT
 
 __all__ = ["DOCTYPES", "DOCTYPE_LABELS", "DOCTYPES_FILE", "DoctypeError", "DoctypeRules",
-           "answering_doctypes", "classify_doctype", "doctype_scores", "load_doctype_rules", "load_sources"]
+           "classify_doctype", "doctype_scores", "load_doctype_rules"]
 
 DOCTYPES_FILE = CORPORA_DIR / "doctypes.yaml"
 
@@ -105,7 +105,8 @@ class DoctypeRules:
     types: Mapping[str, TypeRules]
 
 
-def _show(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """``path`` relative to the repository when inside it, for messages."""
     try:
         return str(path.resolve().relative_to(REPO_ROOT))
     except ValueError:
@@ -189,7 +190,7 @@ def load_doctype_rules(path: str | Path | None = None) -> DoctypeRules:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> DoctypeRules:
-    name = _show(path)
+    name = display_path(path)
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -285,48 +286,3 @@ def classify_doctype(title: str, url: str, text: str, sections: list[str] | None
     scores = doctype_scores(title, url, text, sections)
     best = max(scores, key=lambda code: scores[code]["score"])  # ties: the first in DOCTYPES order
     return best if scores[best]["score"] >= load_doctype_rules().min_score else OTHER
-
-
-# -- which criteria a document type answers --------------------------------------------------
-SOURCES_FILE = CORPORA_DIR / "sources.yaml"
-
-
-def load_sources(path: str | Path | None = None) -> dict[str, dict[str, str]]:
-    """Document type -> {criterion id: reason} from ``corpora/sources.yaml``: which criteria
-    a document of that type can answer. Unknown types or criteria raise :class:`DoctypeError`
-    naming the file."""
-    path = Path(path) if path else SOURCES_FILE
-    return _load_sources(path.resolve())
-
-
-@lru_cache(maxsize=4)
-def _load_sources(path: Path) -> dict[str, dict[str, str]]:
-    from .taxonomy import load_taxonomy
-
-    where = _show(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DoctypeError(f"{where}: cannot read ({exc})") from None
-    if not isinstance(data, dict):
-        raise DoctypeError(f"{where}: expected a mapping of document type -> {{criterion: reason}}")
-    known = {c.id for c in load_taxonomy().leaves}
-    for doctype, reasons in data.items():
-        if doctype not in DOCTYPE_LABELS:
-            raise DoctypeError(f"{where}: unknown document type {doctype!r}; known: {', '.join(DOCTYPE_LABELS)}")
-        if not isinstance(reasons, dict) or not all(isinstance(r, str) and r.strip() for r in reasons.values()):
-            raise DoctypeError(f"{where}: {doctype}: expected criterion ids, each with a one-line reason")
-        unknown = sorted(set(reasons) - known)
-        if unknown:
-            raise DoctypeError(f"{where}: {doctype}: unknown criteria {', '.join(unknown)}")
-    return {doctype: dict(reasons) for doctype, reasons in data.items()}
-
-
-def answering_doctypes(path: str | Path | None = None) -> dict[str, tuple[str, ...]]:
-    """Criterion id -> the document types that can answer it (in :data:`DOCTYPES` order)."""
-    sources = load_sources(path)
-    out: dict[str, list[str]] = {}
-    for doctype, _ in DOCTYPES:
-        for criterion in sources.get(doctype, {}):
-            out.setdefault(criterion, []).append(doctype)
-    return {c: tuple(types) for c, types in out.items()}

@@ -294,7 +294,7 @@ def rdr_element_table(answers: pd.DataFrame, taxonomy) -> pd.DataFrame:
     format (:data:`pipeline.rdr.ELEMENT_COLUMNS`) plus :data:`EXTRA_COLUMNS`, one row per level
     an indicator's scope uses, so a researcher can diff hrdc's answers against RDR's file."""
     from .rdr import ELEMENT_COLUMNS
-    from .score import company_type
+    from .companies import company_type
 
     reversed_ids = {e.id for c in taxonomy.framework("rdr") for e in c.elements if e.reversed}
     scopes = {c.id: c.scope for c in taxonomy.framework("rdr")}

@@ -217,15 +217,5 @@ def framework_scores(
     return out
 
 
-def company_type(sector: str) -> str:
-    """RDR's company type of a sector (``corpora/sectors.yaml``): telecoms are scored on telecom
-    indicators, everyone else as internet (a sector stored before sectors were checked counts
-    as internet)."""
-    from .companies import canonical_sector, sectors
-
-    known = canonical_sector(sector)
-    return sectors()[known]["rdr_company_type"] if known else "internet"
-
-
 def _round(value) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 2)

@@ -66,7 +66,7 @@ _TAGGERS_LOCK = threading.Lock()
 def _tagger(model: str):
     with _TAGGERS_LOCK:  # Dask workers may run several tasks on threads of one process
         if model not in _TAGGERS:
-            from .tag import load_model
+            from .model.tagger import load_model
 
             _TAGGERS[model] = load_model(model or None)
         return _TAGGERS[model]
@@ -120,10 +120,11 @@ def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRu
     """One company's labelled tags, readable documents and declared services -> (company id,
     verdicts, framework scores, element results)."""
     from . import score as scoring
+    from .companies import company_type
     from .taxonomy import load_taxonomy  # cached per process
 
     taxonomy = load_taxonomy()
-    kind = scoring.company_type(sector)
+    kind = company_type(sector)
     by_elements = [c for c in taxonomy.leaves if c.elements and (c.framework != "rdr" or rules.rdr_method == "elements")]
     ids = {c.id for c in by_elements}
     counted = [c for c in taxonomy.leaves if c.id not in ids]

@@ -25,14 +25,14 @@ def main() -> None:
 
     start = time.perf_counter()
     load_cpu = time.process_time()
-    from pipeline.tag import classify_records, load_model
+    from pipeline.model.tagger import classify_records, load_model
 
     imported = time.perf_counter()
     tagger = load_model(args.model)
     loaded = time.perf_counter()
     load_cpu = time.process_time() - load_cpu
 
-    from pipeline import datasets
+    from pipeline.model import datasets
 
     frame = datasets.load_aims("AU")
     frame = frame.sample(n=min(args.n, len(frame)), random_state=0)

@@ -5,10 +5,10 @@ regression). It fine-tunes all-MiniLM-L6-v2 (6 layers, 384 hidden, ~22.7M parame
 linear multi-label head on the AIMS sentences of one jurisdiction and scores it on the other,
 with exactly the split, labels and metric of ``hrdc evaluate aims``:
 
-* data: ``pipeline.datasets.load_aims(J, context_sentences=1)`` (sentence + previous/next sentence);
-* metric: ``pipeline.evaluate.f1_report`` = mean F1 over ``datasets.AIMS_SHARED9`` with a 95%
+* data: ``pipeline.model.datasets.load_aims(J, context_sentences=1)`` (sentence + previous/next sentence);
+* metric: ``pipeline.model.metrics.f1_report`` = mean F1 over ``datasets.AIMS_SHARED9`` with a 95%
   bootstrap interval over test statements;
-* thresholds: per criterion, the shipped tagger's rule (``pipeline.tag.best_threshold``: grid
+* thresholds: per criterion, the shipped tagger's rule (``pipeline.model.tagger.best_threshold``: grid
   0.05..0.95, step 0.025), chosen to maximise F1 on a held-out 20%
   of the TRAINING statements (GroupShuffleSplit by statement, seed 0). The model scored on the test
   side is the one trained on the other 80% (no retrain on 100%). The test side is never used for a choice.
@@ -56,8 +56,8 @@ import torch
 from sklearn.model_selection import GroupShuffleSplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pipeline import datasets, evaluate  # noqa: E402
-from pipeline.tag import best_threshold  # noqa: E402
+from pipeline.model import datasets, metrics  # noqa: E402
+from pipeline.model.tagger import best_threshold  # noqa: E402
 
 import transformers  # noqa: E402
 from transformers import AutoModel, AutoTokenizer  # noqa: E402
@@ -225,12 +225,12 @@ def run(train_j: str, test_j: str, use_context: bool, args, tok, path: str) -> t
     Yt, _ = label_arrays(test)
     y, groups = Yt[:, NINE] > 0, test["group"].to_numpy()
     pred = Pt[:, NINE] >= thr[NINE]
-    rep = evaluate.f1_report(y, pred, groups)
-    val_f1 = evaluate.mean_f1(evaluate.f1_counts(Yv[:, NINE] > 0, Pv[:, NINE] >= thr[NINE]))
+    rep = metrics.f1_report(y, pred, groups)
+    val_f1 = metrics.mean_f1(metrics.f1_counts(Yv[:, NINE] > 0, Pv[:, NINE] >= thr[NINE]))
     result = {
         "direction": f"{train_j}->{test_j}", "context": use_context, "loss": "BCE pos_weight" if args.pos_weight else "BCE plain", "epochs": args.epochs, "max_length": args.max_length,
         "f1": rep["value"], "ci95": rep["ci95"], "val_f1_9": round(val_f1, 4),
-        "per_criterion": {CRITERIA[j]: round(evaluate.mean_f1(evaluate.f1_counts(y[:, [k]], pred[:, [k]])), 4) for k, j in enumerate(NINE)},
+        "per_criterion": {CRITERIA[j]: round(metrics.mean_f1(metrics.f1_counts(y[:, [k]], pred[:, [k]])), 4) for k, j in enumerate(NINE)},
         "thresholds": {CRITERIA[j]: float(thr[j]) for j in range(len(CRITERIA))},
         "train_minutes": round(train_minutes, 2), "epoch_minutes": [round(m, 2) for m in epoch_minutes],
         "n_train": len(fit_df), "n_val": len(val_df), "n_test": len(test),
@@ -283,7 +283,7 @@ def bench(model, tok, args, n: int = 2000) -> dict:
             torch.set_num_threads(threads)
             test_rows, thr, y, groups = model._test
             P = predict(q, tok, test_rows)
-            rep = evaluate.f1_report(y, P[:, NINE] >= thr[NINE], groups)
+            rep = metrics.f1_report(y, P[:, NINE] >= thr[NINE], groups)
             out["int8_f1_au_ca"] = rep["value"]
             out["int8_ci95"] = rep["ci95"]
         except Exception as exc:  # quantisation back-end missing on this build

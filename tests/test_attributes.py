@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline import attributes
+from pipeline.model import attributes
 
 
 @pytest.mark.parametrize("text", [

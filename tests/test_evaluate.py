@@ -3,15 +3,18 @@ import json
 import numpy as np
 import pytest
 
-from pipeline import evaluate
+from pipeline.cli import main
+from pipeline.model import benchmarks, metrics
+from pipeline.model.evaluation_table import render_table
+from pipeline.model.model_card import write_model_card
 
 
 def test_f1_counts_and_mean_f1():
     y = np.array([[1, 0], [1, 1], [0, 0]], dtype=bool)
     pred = np.array([[1, 1], [0, 1], [0, 0]], dtype=bool)
-    counts = evaluate.f1_counts(y, pred)
+    counts = metrics.f1_counts(y, pred)
     assert counts.tolist() == [[1, 1], [0, 1], [1, 0]]
-    assert evaluate.mean_f1(counts) == pytest.approx((2 / 3 + 2 / 3) / 2)
+    assert metrics.mean_f1(counts) == pytest.approx((2 / 3 + 2 / 3) / 2)
 
 
 def test_bootstrap_interval_brackets_the_value_and_is_deterministic():
@@ -19,7 +22,7 @@ def test_bootstrap_interval_brackets_the_value_and_is_deterministic():
     y = rng.random((200, 3)) < 0.3
     pred = y ^ (rng.random((200, 3)) < 0.1)
     groups = np.repeat(np.arange(20), 10)
-    a, b = evaluate.f1_report(y, pred, groups), evaluate.f1_report(y, pred, groups)
+    a, b = metrics.f1_report(y, pred, groups), metrics.f1_report(y, pred, groups)
     assert a == b
     assert a["ci95"][0] <= a["value"] <= a["ci95"][1]
     assert a["ci95"][1] - a["ci95"][0] > 0
@@ -27,13 +30,13 @@ def test_bootstrap_interval_brackets_the_value_and_is_deterministic():
 
 def test_perfect_predictions_have_a_degenerate_interval():
     y = np.eye(4, dtype=bool)
-    assert evaluate.f1_report(y, y, np.arange(4)) == {"value": 1.0, "ci95": [1.0, 1.0]}
+    assert metrics.f1_report(y, y, np.arange(4)) == {"value": 1.0, "ci95": [1.0, 1.0]}
 
 
 def test_baseline_learns_a_separable_toy_task():
     texts = ["collect data", "collect personal data", "we collect data", "buy phones", "phones on sale", "buy now"]
     Y = np.array([[1], [1], [1], [0], [0], [0]])
-    base = evaluate.Baseline().fit(texts, Y, np.ones_like(Y, dtype=float))
+    base = benchmarks.Baseline().fit(texts, Y, np.ones_like(Y, dtype=float))
     p = base.predict_proba(["collect data", "buy phones"])
     assert p[0, 0] > p[1, 0]
 
@@ -41,24 +44,24 @@ def test_baseline_learns_a_separable_toy_task():
 def test_render_table_and_model_card(tmp_path):
     results = {"opp115": {"metric": "macro-F1", "groups": 3, "n": 9, "ours": {"value": 0.7, "ci95": [0.6, 0.8]},
                           "baseline_tfidf_lr": {"value": 0.5, "ci95": [0.4, 0.6]}, "published": "x"}}
-    table = evaluate.render_table(results)
+    table = render_table(results)
     assert "0.700 [0.600, 0.800]" in table and "0.500 [0.400, 0.600]" in table
     (tmp_path / "meta.json").write_text(json.dumps({
         "name": "t", "model_id": "abc", "trained_at": "now", "train_seconds": 1, "rows": 2, "model_bytes": 10,
         "config": {"model": {}}, "licences": ["L"], "data": {"f": "0" * 64}}))
     (tmp_path / "metrics.json").write_text(json.dumps({"criteria": {"rdr.P3a": {"n_positives": 3, "threshold": 0.4, "oof_f1": 0.5}}}))
     (tmp_path / "evaluation.json").write_text(json.dumps(results))
-    card = evaluate.write_model_card(tmp_path).read_text()
+    card = write_model_card(tmp_path).read_text()
     assert "0.700 [0.600, 0.800]" in card and "| rdr.P3a | 3 | 0.400 | 0.500 |" in card
 
 
 def test_unknown_evaluation_is_rejected(capsys):
-    assert evaluate.main(["nonsense"], None) == 2
+    assert main(["evaluate", "nonsense"]) == 2
     assert "unknown evaluation" in capsys.readouterr().err
 
 
 def test_attribute_evaluation_on_shared_data(shared_data):
-    out = evaluate.evaluate_attributes()
+    out = benchmarks.evaluate_attributes()
     assert out["negative"]["n"] == 2179 and out["negative"]["positives"] == 118
     # The published zero-shot prediction shipped with the file scores F1 0.389.
     assert out["negative"]["published_model_on_this_set"]["value"] == pytest.approx(0.389, abs=0.001)

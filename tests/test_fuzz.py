@@ -26,7 +26,7 @@ from pipeline.crawl.urls import normalise_url
 from pipeline.extract import decode_html, detect_kind, extract
 from pipeline.records import Extraction
 from pipeline.segment import segment
-from pipeline.tag import InputError, read_records
+from pipeline.model.tagger import InputError, read_records
 from pipeline.taxonomy import TaxonomyError, load_taxonomy
 
 FIXTURES = Path(__file__).parent / "fixtures"

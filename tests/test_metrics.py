@@ -1,10 +1,10 @@
-"""Metrics shared by the evaluations (pipeline/metrics.py)."""
+"""Metrics shared by the evaluations (pipeline/model/metrics.py)."""
 import math
 
 import numpy as np
 import pytest
 
-from pipeline.metrics import figure, fmt, ratio_of_sums
+from pipeline.model.metrics import figure, fmt, ratio_of_sums
 
 
 def test_ratio_of_sums_is_the_pooled_ratio_with_a_bootstrap_interval():

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import realdocs
+from pipeline.model import realdocs
 from pipeline.settings import Settings, data_dir
 
 DOCTYPES = {"privacy", "terms", "community", "law_enforcement", "cookies", "copyright", "human_rights"}

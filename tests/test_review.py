@@ -2,7 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import datasets, review, store, train
+from pipeline import store
+from pipeline.cli import main
+from pipeline.model import datasets, review, training_set
 
 CRITERIA = ["rdr.P3a", "rdr.P6", "gni.gat_reporting"]
 
@@ -41,20 +43,20 @@ def test_round_trip_export_edit_import_train(workspace, tmp_path, monkeypatch, s
 
     labels_dir = tmp_path / "labels"
     monkeypatch.setattr(review, "REVIEW_FILE", labels_dir / "review.jsonl")
-    assert review.import_main(str(path)) == 0
+    assert main(["review", "import", str(path)]) == 0
     stored = datasets.load_labels(labels_dir)
     judged = {(r.id, c) for r in stored.itertuples() for c in r.labels} | {(r.id, c) for r in stored.itertuples() for c in r.rejected}
     assert len(judged) == 2 and not stored["exhaustive"].any()
 
     # hrdc train uses the judgements, and only for the judged criteria.
-    ts = train.build_training_set(stored.assign(negative_for=[["*"]] * len(stored)), CRITERIA)
+    ts = training_set.build_training_set(stored.assign(negative_for=[["*"]] * len(stored)), CRITERIA)
     assert int((ts.W > 0).sum()) == 2
     assert int(ts.Y.sum()) == 1
 
     # Importing a later judgement of the same pair replaces the earlier one.
     edited.loc[0, "correct"] = "0"
     (edited.to_csv(path, index=False) if suffix == ".csv" else edited.to_excel(path, index=False))
-    assert review.import_main(str(path)) == 0
+    assert main(["review", "import", str(path)]) == 0
     again = datasets.load_labels(labels_dir)
     assert sum(len(x) for x in again["labels"]) == 0 and sum(len(x) for x in again["rejected"]) == 2
 
@@ -62,7 +64,7 @@ def test_round_trip_export_edit_import_train(workspace, tmp_path, monkeypatch, s
 def test_import_rejects_bad_answer_with_row_number(tmp_path, capsys):
     path = tmp_path / "r.csv"
     pd.DataFrame({"passage_id": ["p1"], "criterion": ["rdr.P3a"], "text": ["t"], "correct": ["maybe"]}).to_csv(path, index=False)
-    assert review.import_main(str(path)) == 2
+    assert main(["review", "import", str(path)]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and "row 2" in err
 
@@ -77,7 +79,7 @@ def test_import_rejects_unknown_criterion_and_missing_columns(tmp_path):
         review.read_review(path)
 
 
-def test_export_main_on_workspace_without_tags(tmp_path, capsys):
+def test_export_on_workspace_without_tags(tmp_path, capsys):
     store.Workspace(tmp_path / "empty").close()
-    assert review.export_main(str(tmp_path / "empty"), str(tmp_path / "out.csv")) == 2
+    assert main(["review", "export", "--workspace", str(tmp_path / "empty"), "-o", str(tmp_path / "out.csv")]) == 2
     assert "no tags" in capsys.readouterr().err

@@ -3,7 +3,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from pipeline.score import ScoringRules, company_type, score_company
+from pipeline.companies import company_type
+from pipeline.score import ScoringRules, score_company
 
 
 def crit(cid, framework="rdr"):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from httpfarm import Host, Reply, html, policy_text
-from pipeline import tag
+from pipeline.model import tagger
 from pipeline.cli import main
 from pipeline.crawl import crawl, steps
 from pipeline.crawl.discover import html_links, sitemap_links
@@ -198,7 +198,7 @@ def test_models_load_only_from_models_or_a_path_the_user_names(tmp_path):
     marker = tmp_path / "code-ran"
     hostile = tmp_path / "downloaded-model"
     hostile.mkdir()
-    (hostile / tag.MODEL_FILE).write_bytes(pickle.dumps(_Payload(marker)))
+    (hostile / tagger.MODEL_FILE).write_bytes(pickle.dumps(_Payload(marker)))
     workspace = tmp_path / "ws"
     with Workspace(workspace) as ws:
         ws.set_meta("model", str(hostile))  # a workspace someone sent us names the model
@@ -208,6 +208,6 @@ def test_models_load_only_from_models_or_a_path_the_user_names(tmp_path):
     assert not marker.exists()
     assert DEFAULT_MODEL.resolve().is_relative_to(MODELS_DIR.resolve())
     # the danger is real: a path the user names explicitly is unpickled, and runs code
-    with pytest.raises(tag.ModelError):
-        tag.load_model(hostile)
+    with pytest.raises(tagger.ModelError):
+        tagger.load_model(hostile)
     assert marker.exists()

@@ -1,10 +1,10 @@
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import datasets, tag, train
+from pipeline.cli import main
+from pipeline.model import datasets, tagger, train, training_config, training_set
 
 CRITERIA = ["msa.c3", "msa.c6", "rdr.P3a", "rdr.G4a", "gni.rcdm_hria", "ungp.C6"]
 
@@ -17,7 +17,7 @@ def rows(**cols):
 
 def test_positives_negatives_and_unannotated():
     r = rows(id=["a", "b"], text=["risk", "other"], labels=[["msa.c3"], []], unannotated=[["msa.c6"], ["msa.c6"]])
-    ts = train.build_training_set(r, CRITERIA)
+    ts = training_set.build_training_set(r, CRITERIA)
     j = CRITERIA.index
     assert ts.Y[0, j("msa.c3")] == 1 and ts.W[0, j("msa.c3")] == 1
     assert ts.Y[1, j("msa.c3")] == 0 and ts.W[1, j("msa.c3")] == 1      # negative for its own framework
@@ -27,7 +27,7 @@ def test_positives_negatives_and_unannotated():
 
 def test_crosswalk_partners_are_not_negatives_and_transfer_copies_positives():
     r = rows(id=["q"], text=["we assess human rights impacts"], labels=[["rdr.G4a"]], negative_for=[["rdr", "gni", "ungp"]])
-    ts = train.build_training_set(r, CRITERIA, partners={"rdr.G4a": {"ungp.C6"}}, transfer={"rdr.G4a": ["gni.rcdm_hria"]},
+    ts = training_set.build_training_set(r, CRITERIA, partners={"rdr.G4a": {"ungp.C6"}}, transfer={"rdr.G4a": ["gni.rcdm_hria"]},
                                   transfer_weight=0.5)
     j = CRITERIA.index
     assert ts.W[0, j("ungp.C6")] == 0
@@ -38,7 +38,7 @@ def test_crosswalk_partners_are_not_negatives_and_transfer_copies_positives():
 def test_signals_and_review_rows_only_speak_for_their_criteria():
     r = rows(id=["rev"], text=["a passage"], labels=[["rdr.P3a"]], negative_for=[["*"]],
              exhaustive=[False], rejected=[["rdr.G4a"]])
-    ts = train.build_training_set(r, CRITERIA, signals={"ungp.C6": ["grievance mechanism"]}, signal_weight=0.5)
+    ts = training_set.build_training_set(r, CRITERIA, signals={"ungp.C6": ["grievance mechanism"]}, signal_weight=0.5)
     j = CRITERIA.index
     assert (ts.W[0] > 0).sum() == 2 and ts.Y[0, j("rdr.P3a")] == 1 and ts.Y[0, j("rdr.G4a")] == 0
     assert ts.texts[-1] == "grievance mechanism" and ts.W[-1, j("ungp.C6")] == 0.5 and (ts.W[-1] > 0).sum() == 1
@@ -48,16 +48,16 @@ def test_signals_and_review_rows_only_speak_for_their_criteria():
 def test_config_errors_name_the_file(tmp_path):
     bad = tmp_path / "c.yaml"
     bad.write_text("name: x\nsources: {opp115: {}}\n")
-    with pytest.raises(train.ConfigError, match="OPP-115 is research-only"):
-        train.load_config(bad)
+    with pytest.raises(training_config.ConfigError, match="OPP-115 is research-only"):
+        training_config.load_config(bad)
     bad.write_text("name: [unclosed\n")
-    with pytest.raises(train.ConfigError, match=str(bad)):
-        train.load_config(bad)
-    assert train.main(str(tmp_path / "missing.yaml")) == 2
+    with pytest.raises(training_config.ConfigError, match=str(bad)):
+        training_config.load_config(bad)
+    assert main(["train", "--training-config", str(tmp_path / "missing.yaml")]) == 2
 
 
 def test_default_config_never_trains_on_opp115():
-    config = train.load_config(None)
+    config = training_config.load_config(None)
     assert set(config["sources"]) <= {"aims", "rdr_quotes", "labels"}
 
 
@@ -89,7 +89,7 @@ def test_train_writes_a_loadable_model_folder(tmp_path, monkeypatch):
     lines += [{"id": f"n{i}", "text": t, "labels": []} for i, t in enumerate(
         ["buy our phone", "contact support", "revenue grew", "press release", "open on sundays", "terms apply"])]
     (labels / "l.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
-    monkeypatch.setattr(train, "taxonomy_criteria", lambda: (["rdr.P3a", "rdr.P6"], {"rdr.P6": ["we retain your data"]}))
+    monkeypatch.setattr(training_set, "taxonomy_criteria", lambda: (["rdr.P3a", "rdr.P6"], {"rdr.P6": ["we retain your data"]}))
     monkeypatch.setattr(datasets, "CORPORA_DIR", tmp_path)
     monkeypatch.setattr(train, "CORPORA_DIR", tmp_path)
     config = {"name": "tiny", "sources": {"labels": {}}, "model": {"cv": 2, "min_positives": 2}}
@@ -97,7 +97,7 @@ def test_train_writes_a_loadable_model_folder(tmp_path, monkeypatch):
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["name"] == "tiny" and any(k.endswith("l.jsonl") for k in meta["data"])
     assert "OPP-115" in (folder / "MODEL_CARD.md").read_text()
-    model = tag.load_model(folder)
+    model = tagger.load_model(folder)
     assert model.criteria_ == ["rdr.P3a", "rdr.P6"]
     p = model.predict_proba(["we collect your email address", "buy our phone"])
     assert p[0, 0] > p[1, 0]

@@ -10,14 +10,13 @@ validates the file and merges the judgements into ``corpora/labels/review.jsonl`
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .jsonl import iter_jsonl
-from .settings import CORPORA_DIR
+from ..jsonl import iter_jsonl
+from ..settings import CORPORA_DIR
 
 REVIEW_FILE = CORPORA_DIR / "labels" / "review.jsonl"
 COLUMNS = ["passage_id", "criterion", "score", "threshold", "model_label", "kind", "text", "context", "correct", "note"]
@@ -127,36 +126,22 @@ def merge_labels(new: list[dict], path: Path | None = None) -> int:
     return len(new)
 
 
-def export_main(workspace: str, out: str | None = None) -> int:
-    """``hrdc review export --workspace DIR [-o FILE]``."""
-    from . import store
-    from .tag import ModelError, load_model
+def export_review(workspace: str | Path, out: str | Path | None = None) -> tuple[pd.DataFrame, Path]:
+    """Select a workspace's tags for review and write them to ``out`` (default
+    ``WORKSPACE/review.xlsx``); return the rows and the file."""
+    from .. import store
+    from .tagger import load_model
 
-    try:
-        passages, tags = store.load("passages", workspace), store.load("tags", workspace)
-        thresholds = load_model().thresholds_
-    except (store.StoreError, ModelError) as exc:
-        print(f"hrdc review export: {exc}", file=sys.stderr)
-        return 2
+    passages, tags = store.load("passages", workspace), store.load("tags", workspace)
     if tags.empty:
-        print(f"hrdc review export: workspace {workspace} has no tags yet; run `hrdc tag --workspace {workspace}` first",
-              file=sys.stderr)
-        return 2
-    frame = select_for_review(passages, tags, thresholds)
-    path = write_review(frame, out or Path(workspace) / "review.xlsx")
-    print(f"wrote {len(frame)} rows to {path}; fill the `correct` column with 1 or 0, then `hrdc review import {path}`")
-    return 0
+        raise ReviewError(f"workspace {workspace} has no tags yet; run `hrdc tag --workspace {workspace}` first")
+    frame = select_for_review(passages, tags, load_model().thresholds_)
+    return frame, write_review(frame, out or Path(workspace) / "review.xlsx")
 
 
-def import_main(path: str) -> int:
-    """``hrdc review import FILE``."""
-    from .taxonomy import load_taxonomy
+def import_review(path: str | Path, labels: Path | None = None) -> int:
+    """Validate a filled-in review file against the taxonomy and merge it into ``labels``
+    (default :data:`REVIEW_FILE`); return the number of passages judged."""
+    from ..taxonomy import load_taxonomy
 
-    try:
-        records = read_review(path, {c.id for c in load_taxonomy().leaves})
-    except ReviewError as exc:
-        print(f"hrdc review import: {exc}", file=sys.stderr)
-        return 2
-    n = merge_labels(records)
-    print(f"stored judgements for {n} passages in {REVIEW_FILE}; run `hrdc train` to use them")
-    return 0
+    return merge_labels(read_review(path, {c.id for c in load_taxonomy().leaves}), labels)

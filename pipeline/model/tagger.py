@@ -16,8 +16,10 @@ import copy
 import hashlib
 import json
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import joblib
 import numpy as np
@@ -30,8 +32,8 @@ from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 
 from . import attributes
-from .jsonl import iter_jsonl
-from .settings import DEFAULT_MODEL
+from ..jsonl import iter_jsonl
+from ..settings import DEFAULT_MODEL
 
 MODEL_FILE = "model.joblib"
 
@@ -190,7 +192,7 @@ class Tagger(BaseEstimator):
         return [[self.criteria_[j] for j in np.flatnonzero(row >= thr)] for row in proba]
 
     def attributes(self, texts: Iterable[str]) -> list[dict[str, bool]]:
-        """``{"future": bool, "negative": bool}`` per passage (see :mod:`pipeline.attributes`)."""
+        """``{"future": bool, "negative": bool}`` per passage (see :mod:`pipeline.model.attributes`)."""
         return attributes.detect(texts)
 
 
@@ -258,12 +260,33 @@ def load_model(path: str | Path | None = None) -> Tagger:
     if not file.exists():
         raise ModelError(f"no model at {file}; train one with `hrdc train` or pass --model PATH")
     try:
-        tagger = joblib.load(file)
+        with _old_module_path():
+            tagger = joblib.load(file)
     except Exception as exc:  # a truncated or foreign file fails in many ways
         raise ModelError(f"cannot load model {file}: {exc}; retrain it with `hrdc train`") from None
     if not isinstance(tagger, Tagger):
         raise ModelError(f"{file} holds a {type(tagger).__name__}, not an hrdc Tagger")
     return tagger
+
+
+#: Where Tagger lived when earlier models were pickled (models/default among them): a pickle
+#: names the class by module path, and those files must keep loading unchanged.
+_PICKLED_AS = "pipeline.tag"
+_ALIAS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _old_module_path() -> Iterator[None]:
+    """Let the unpickler find ``pipeline.tag.Tagger`` here, for the duration of one load."""
+    with _ALIAS_LOCK:
+        added = _PICKLED_AS not in sys.modules
+        if added:
+            sys.modules[_PICKLED_AS] = sys.modules[__name__]
+        try:
+            yield
+        finally:
+            if added:
+                del sys.modules[_PICKLED_AS]
 
 
 # -- the classify contract ------------------------------------------------------------------
@@ -300,7 +323,11 @@ class InputError(ValueError):
 def read_records(path: str | Path) -> list[dict]:
     """Parse classify input JSONL; raise :class:`InputError` naming the file and line."""
     records, seen = [], {}
-    for n, record in iter_jsonl(path, InputError):
+    try:
+        lines = list(iter_jsonl(path, InputError))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}; give an existing JSONL file") from None
+    for n, record in lines:
         if "id" not in record or not isinstance(record.get("text"), str):
             raise InputError(f'{path}, line {n}: expected an object with "id" and a string "text"')
         if "context" in record and not isinstance(record["context"], (str, type(None))):
@@ -315,22 +342,3 @@ def read_records(path: str | Path) -> list[dict]:
         raise InputError(f'{path}: no passages; give one JSON object per line with "id" and "text"')
     return records
 
-
-def classify_main(in_path: str, out_path: str | None = None, model: str | None = None) -> int:
-    """``hrdc classify IN.jsonl [-o OUT.jsonl] [--model PATH]``."""
-    try:
-        records = read_records(in_path)
-        tagger = load_model(model)
-    except (InputError, ModelError) as exc:
-        print(f"hrdc classify: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"hrdc classify: cannot read {in_path}: {exc.strerror}", file=sys.stderr)
-        return 2
-    results = classify_records(records, tagger)
-    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
-    if out_path:
-        Path(out_path).write_text(lines, encoding="utf-8")
-    else:
-        sys.stdout.write(lines)
-    return 0

@@ -20,14 +20,14 @@ import pandas as pd
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
-from . import rdr
-from .rdr import short_id
+from .. import rdr
+from ..companies import company_type
+from ..rdr import short_id
+from ..settings import Settings, data_dir
+from ..sources import load_sources
+from ..taxonomy import load_taxonomy
 from .datasets import DatasetError
-from .doctype import load_sources
 from .metrics import fmt, ratio_of_sums
-from .score import company_type
-from .settings import Settings, data_dir
-from .taxonomy import load_taxonomy
 
 EDITIONS = ("2020", "2022")
 #: The realdocs manifests' ``doctype`` values as hrdc's document types (pipeline.doctype).
@@ -152,8 +152,8 @@ def companies_file(edition: str, folder: Path, companies: Sequence[str] | None =
 def run_hrdc(companies: Path, workspace: Path, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run every hrdc stage into ``workspace``; return its latest RDR verdicts, framework scores
     and passage counts (see :meth:`Workspace.latest_scores`)."""
-    from .store import Workspace
-    from .workflow import run_all
+    from ..store import Workspace
+    from ..workflow import run_all
 
     run_all(companies, workspace, workspace / "exports", settings, formats=("csv",), progress=False)
     with Workspace(workspace, create=False) as ws:
@@ -164,8 +164,8 @@ def indicator_method(workspace: Path, settings: Settings) -> tuple[pd.DataFrame,
     """The RDR verdicts and scores of the indicator-level method (a passage count per
     indicator) on the same tagged passages, for comparison; the element-level run is scored
     again afterwards so it stays the workspace's latest."""
-    from .run import run_score
-    from .store import Workspace
+    from ..run import run_score
+    from ..store import Workspace
 
     with Workspace(workspace, create=False) as ws:
         run_score(ws, replace(settings, rdr_method="indicator"), progress=False)
@@ -372,7 +372,7 @@ def to_json(results: dict[str, EditionResult]) -> dict:
 
 
 def table_rows(results: dict) -> Iterable[str]:
-    """Rows of :func:`pipeline.evaluate.render_table` for :func:`to_json` output."""
+    """Rows of :func:`pipeline.model.evaluation_table.render_table` for :func:`to_json` output."""
     for edition, r in results.items():
         where = f"realdocs {edition} ({len(r['companies'])} companies, {r['metrics']['mad']['n']} answerable indicator pairs)"
         for name, m in r["metrics"].items():

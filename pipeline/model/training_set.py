@@ -1,4 +1,4 @@
-"""``hrdc train``: build the training matrix from a YAML config and fit a :class:`Tagger`.
+"""The training set: labelled rows as a 0/1 label matrix and a weight matrix over criteria.
 
 Data sets label different frameworks, so each row carries a weight per criterion:
 
@@ -11,42 +11,17 @@ Data sets label different frameworks, so each row carries a weight per criterion
   framework at a lower weight;
 * every criterion's taxonomy ``signals`` are added as short weak positives, so a criterion
   with few labelled passages still gets a principled score.
-
-The model folder gets ``model.joblib``, ``meta.json`` (config, data files and hashes,
-licences), ``metrics.json`` (out-of-fold F1 and thresholds per criterion) and ``MODEL_CARD.md``.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import sys
-import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from ..taxonomy import Taxonomy, load_taxonomy
 from . import datasets
-from .settings import CORPORA_DIR, MODELS_DIR, REPO_ROOT, data_dir
-from .tag import Tagger, save_model
-
-DEFAULT_CONFIG = REPO_ROOT / "configs" / "default.yaml"
-CROSSWALK = CORPORA_DIR / "criteria" / "crosswalk.yaml"
-
-LICENCES = {
-    "aims": "AIMS.au / AIMS.ca (Bora et al., ICLR 2025; AIMSCheck, ACL 2025), CC BY 4.0",
-    "rdr_quotes": "Ranking Digital Rights, 2020 Corporate Accountability Index and 2022 Big Tech Scorecard, CC BY 4.0",
-    "labels": "hrdc authors (corpora/labels), same licence as hrdc",
-    "signals": "hrdc taxonomy signal phrases (corpora/criteria), same licence as hrdc",
-}
-
-
-class ConfigError(ValueError):
-    """A training config is missing or invalid."""
 
 
 @dataclass
@@ -63,42 +38,19 @@ class TrainingSet:
 
 
 def framework_of(criterion: str) -> str:
+    """``rdr`` for ``rdr.G4a``."""
     return criterion.split(".", 1)[0]
 
 
-def load_config(path: str | Path | None) -> dict[str, Any]:
-    path = Path(path) if path else DEFAULT_CONFIG
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(config, dict) or "name" not in config or "sources" not in config:
-        raise ConfigError(f"{path}: a config needs at least `name:` and `sources:`")
-    unknown = set(config["sources"]) - {"aims", "rdr_quotes", "labels"}
-    if unknown:
-        raise ConfigError(f"{path}: unknown source(s) {', '.join(sorted(unknown))}; use aims, rdr_quotes, labels "
-                          "(OPP-115 is research-only and never a training source)")
-    config["_path"] = str(path)
-    return config
-
-
-def crosswalk_partners(path: Path = CROSSWALK) -> dict[str, set[str]]:
+def crosswalk_partners(taxonomy: Taxonomy | None = None) -> dict[str, set[str]]:
     """Criterion -> criteria the crosswalk pairs it with (either direction, any relation)."""
-    partners: dict[str, set[str]] = {}
-    if not path.exists():
-        return partners
-    for a, _, b in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("pairs", []):
-        partners.setdefault(a, set()).add(b)
-        partners.setdefault(b, set()).add(a)
-    return partners
+    taxonomy = taxonomy or load_taxonomy()
+    partners = {c: set(taxonomy.equivalents(c)) for c in taxonomy.ids}
+    return {c: found for c, found in partners.items() if found}
 
 
 def taxonomy_criteria() -> tuple[list[str], dict[str, list[str]]]:
     """Every leaf criterion id and its signal phrases, from the taxonomy."""
-    from .taxonomy import load_taxonomy
-
     leaves = load_taxonomy().leaves
     return [c.id for c in leaves], {c.id: list(c.signals or []) for c in leaves}
 
@@ -183,69 +135,16 @@ def build_training_set(
     return TrainingSet(texts, contexts, np.asarray(groups), Y, W, list(criteria), counts)
 
 
-def file_hashes(config: dict[str, Any]) -> dict[str, str]:
-    """sha256 of every data file a config trains on, keyed by a readable name."""
-    root, sources = data_dir(), config["sources"]
-    files: dict[str, Path] = {}
-    if "aims" in sources:
-        for j in (sources["aims"] or {}).get("jurisdictions", ["AU", "CA"]):
-            files[f"shared/data/aims/aims_{j.lower()}.csv"] = root / f"aims/aims_{j.lower()}.csv"
-    if "rdr_quotes" in sources:
-        files["shared/data/rdr/rdr_evidence_quotes.jsonl"] = root / "rdr/rdr_evidence_quotes.jsonl"
-    if "labels" in sources:
-        for f in sorted((CORPORA_DIR / "labels").glob("*.jsonl")):
-            files[f"corpora/labels/{f.name}"] = f
-    return {name: hashlib.sha256(f.read_bytes()).hexdigest() for name, f in files.items()}
-
-
-def train(config: dict[str, Any], out_dir: Path | None = None) -> Path:
-    """Train the tagger a config describes and write its model folder; return the folder."""
-    criteria, signals = taxonomy_criteria()
-    rows = load_sources(config)
-    training = build_training_set(
-        rows, criteria,
+def configured_training_set(rows: pd.DataFrame, config: dict[str, Any], criteria: list[str] | None = None) -> TrainingSet:
+    """:func:`build_training_set` over ``criteria`` (default: every leaf criterion) with the
+    signals, crosswalk, transfer pairs and weights of a training config, as ``hrdc train`` and
+    ``hrdc evaluate`` build it."""
+    leaves, signals = taxonomy_criteria()
+    return build_training_set(
+        rows, leaves if criteria is None else criteria,
         signals=signals if config.get("signals", True) else None,
         partners=crosswalk_partners(),
         transfer=config.get("transfer") or {},
         transfer_weight=config.get("transfer_weight", 0.5),
         signal_weight=config.get("signal_weight", 0.5),
     )
-    start, cpu_start = time.perf_counter(), time.process_time()
-    tagger = Tagger(criteria=criteria, **(config.get("model") or {})).fit(
-        training.texts, training.Y, training.contexts, training.groups, training.W
-    )
-    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
-    folder = out_dir or MODELS_DIR / config["name"]
-    path = save_model(tagger, folder)
-    meta = {
-        "name": config["name"], "model_id": tagger.model_id, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu_seconds, 1), "config": {k: v for k, v in config.items() if not k.startswith("_")},
-        "rows": len(training.texts), "data": file_hashes(config),
-        "licences": [LICENCES[s] for s in ("aims", "rdr_quotes", "labels") if s in config["sources"]] + [LICENCES["signals"]],
-        "model_bytes": path.stat().st_size,
-    }
-    metrics = {
-        "criteria": {c: {"n_positives": training.counts[c], "threshold": tagger.thresholds_[c],
-                         "oof_f1": None if tagger.oof_f1_[c] is None else round(tagger.oof_f1_[c], 4)}
-                     for c in tagger.criteria_},
-    }
-    (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    from .evaluate import write_model_card
-
-    write_model_card(folder)
-    return folder
-
-
-def main(config: str | None = None) -> int:
-    """``hrdc train [--config FILE]``."""
-    try:
-        cfg = load_config(config)
-        folder = train(cfg)
-    except (ConfigError, datasets.DatasetError) as exc:
-        print(f"hrdc train: {exc}", file=sys.stderr)
-        return 2
-    meta = json.loads((folder / "meta.json").read_text())
-    print(f"trained {meta['name']} ({meta['model_id']}) on {meta['rows']} rows in {meta['train_seconds']} s "
-          f"-> {folder} ({meta['model_bytes'] / 1e6:.1f} MB)")
-    return 0

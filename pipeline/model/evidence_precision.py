@@ -29,15 +29,19 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..records import Extraction, sha256_bytes
+from ..score import ScoringRules
+from . import datasets
+from .benchmarks import train_aims_tagger
 from .metrics import figure, fmt, ratio_of_sums
-from .records import Extraction, sha256_bytes
-from .score import ScoringRules
+from .training_config import load_config
 
 SPLITS = {"AU->CA": ("AU", "CA"), "CA->AU": ("CA", "AU")}
 TARGET = 0.85
@@ -66,7 +70,7 @@ class Statement:
 
 def restore_sentence(sentence: str) -> str:
     """A cleaned AIMS sentence with a full stop when it ends without punctuation."""
-    from .extract.normalize import clean_line
+    from ..extract.normalize import clean_line
 
     text = clean_line(str(sentence))
     return text if not text or _TERMINAL.search(text) else text + "."
@@ -89,7 +93,7 @@ def locate(text: str, pieces: Sequence[str]) -> list[Span | None]:
 def build_statement(statement_id: str, sentences: Sequence[str], labels: Sequence[Iterable[str]],
                     paragraph_sentences: int = 1) -> Statement:
     """Rebuild a statement's text from its sentences in order and extract it as plain text."""
-    from .extract import extract_text
+    from ..extract import extract_text
 
     if paragraph_sentences < 1:
         raise ValueError(f"paragraph_sentences={paragraph_sentences}: need at least 1")
@@ -152,9 +156,7 @@ def summarise(rows: pd.DataFrame, split: str, statements: Sequence[str], criteri
               n_boot: int = 1000) -> pd.DataFrame:
     """Per split: one row over all ``criteria`` ("all"), one over the 9 criteria every AIMS
     jurisdiction annotates ("shared9", when ``criteria`` has more) and one per criterion."""
-    from .datasets import AIMS_SHARED9
-
-    shared = [f"msa.{c}" for c in AIMS_SHARED9]
+    shared = [f"msa.{c}" for c in datasets.AIMS_SHARED9]
     groups = {"all": list(criteria)}
     if set(criteria) - set(shared):
         groups["shared9"] = [c for c in criteria if c in shared]
@@ -179,10 +181,10 @@ def summarise(rows: pd.DataFrame, split: str, statements: Sequence[str], criteri
 # -- the pipeline on one statement ----------------------------------------------------------
 def tag_statement(tagger, statement: Statement) -> tuple[dict[str, Span], pd.DataFrame]:
     """Segment and tag one statement as ``hrdc run`` does: (passage spans, labelled tags frame)."""
-    from .passage_kind import EVIDENCE_KINDS
-    from .score import TAG_COLUMNS
-    from .segment import segment
-    from .tasks import tag_with
+    from ..passage_kind import EVIDENCE_KINDS
+    from ..score import TAG_COLUMNS
+    from ..segment import segment
+    from ..tasks import tag_with
 
     sha = sha256_bytes(statement.extraction.text.encode("utf-8"))
     passages = [p for p in segment(statement.extraction, sha) if p.kind in EVIDENCE_KINDS]
@@ -216,8 +218,6 @@ class Prepared:
 
 
 def load_test_statements(jurisdiction: str, paragraph_sentences: int = 1, max_statements: int | None = None) -> list[Statement]:
-    from . import datasets
-
     test = datasets.load_aims(jurisdiction, context_sentences=0)
     groups = list(dict.fromkeys(test["group"]))[:max_statements]
     out = []
@@ -230,12 +230,6 @@ def load_test_statements(jurisdiction: str, paragraph_sentences: int = 1, max_st
 def prepare(split: str, config: dict | None = None, *, paragraph_sentences: int = 1,
             max_statements: int | None = None) -> Prepared:
     """Train on the split's training side as ``hrdc evaluate aims`` does, then segment and tag the test side."""
-    import time
-
-    from . import datasets
-    from .evaluate import train_aims_tagger
-    from .train import load_config
-
     if split not in SPLITS:
         raise ValueError(f"split {split!r}: choose {', '.join(SPLITS)} or both")
     config = config if config is not None else load_config(None)
@@ -257,8 +251,8 @@ def prepare(split: str, config: dict | None = None, *, paragraph_sentences: int 
 
 def records(prepared: Prepared, rules: ScoringRules = ScoringRules(), min_overlap: float = MIN_OVERLAP) -> pd.DataFrame:
     """Score every test statement under ``rules``: one row per verdict that is not "none"."""
-    from .score import score_company
-    from .taxonomy import load_taxonomy
+    from ..score import score_company
+    from ..taxonomy import load_taxonomy
 
     msa = [c for c in load_taxonomy().leaves if c.framework == "msa"]
     rows = []
@@ -329,7 +323,7 @@ def evaluate(config: dict, rules: ScoringRules | None = None, *, paragraph_sente
 
 
 def table_rows(results: dict) -> list[str]:
-    """Rows for :func:`pipeline.evaluate.render_table`."""
+    """Rows for :func:`pipeline.model.evaluation_table.render_table`."""
     lines = []
     for key, r in results.items():
         where = f"AIMS evidence {key.split(':', 1)[1]} ({r['statements']} whole statements)"

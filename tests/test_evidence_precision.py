@@ -1,4 +1,4 @@
-"""Evidence precision of whole AIMS statements (pipeline/evidence_eval.py)."""
+"""Evidence precision of whole AIMS statements (pipeline/model/evidence_precision.py)."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import evidence_eval as ev
+from pipeline.model import evidence_precision as ev
 from pipeline.records import Evidence, Verdict
 from pipeline.score import ScoringRules, score_company
 from pipeline.settings import data_dir

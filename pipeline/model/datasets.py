@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .jsonl import iter_jsonl
-from .settings import CORPORA_DIR, data_dir
+from ..jsonl import iter_jsonl
+from ..settings import CORPORA_DIR, data_dir
 
 AIMS_COLUMNS = (
     "approval", "signature", "c1_reporting_entity", "c2_structure", "c2_operations",

@@ -1,0 +1,72 @@
+"""``hrdc train``: fit a :class:`Tagger` on the training set a config describes.
+
+The model folder gets ``model.joblib``, ``meta.json`` (config, data files and hashes,
+licences), ``metrics.json`` (out-of-fold F1 and thresholds per criterion) and ``MODEL_CARD.md``.
+How the rows and their weights are built is in :mod:`pipeline.model.training_set`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..settings import CORPORA_DIR, MODELS_DIR, data_dir
+from .model_card import write_model_card
+from .tagger import Tagger, save_model
+from .training_config import SOURCES
+from .training_set import configured_training_set, load_sources
+
+LICENCES = {
+    "aims": "AIMS.au / AIMS.ca (Bora et al., ICLR 2025; AIMSCheck, ACL 2025), CC BY 4.0",
+    "rdr_quotes": "Ranking Digital Rights, 2020 Corporate Accountability Index and 2022 Big Tech Scorecard, CC BY 4.0",
+    "labels": "hrdc authors (corpora/labels), same licence as hrdc",
+    "signals": "hrdc taxonomy signal phrases (corpora/criteria), same licence as hrdc",
+}
+
+
+def file_hashes(config: dict[str, Any]) -> dict[str, str]:
+    """sha256 of every data file a config trains on, keyed by a readable name."""
+    root, sources = data_dir(), config["sources"]
+    files: dict[str, Path] = {}
+    if "aims" in sources:
+        for j in (sources["aims"] or {}).get("jurisdictions", ["AU", "CA"]):
+            files[f"shared/data/aims/aims_{j.lower()}.csv"] = root / f"aims/aims_{j.lower()}.csv"
+    if "rdr_quotes" in sources:
+        files["shared/data/rdr/rdr_evidence_quotes.jsonl"] = root / "rdr/rdr_evidence_quotes.jsonl"
+    if "labels" in sources:
+        for f in sorted((CORPORA_DIR / "labels").glob("*.jsonl")):
+            files[f"corpora/labels/{f.name}"] = f
+    return {name: hashlib.sha256(f.read_bytes()).hexdigest() for name, f in files.items()}
+
+
+def train(config: dict[str, Any], out_dir: Path | None = None) -> Path:
+    """Train the tagger a config describes and write its model folder; return the folder."""
+    training = configured_training_set(load_sources(config), config)
+    criteria = training.criteria
+    start, cpu_start = time.perf_counter(), time.process_time()
+    tagger = Tagger(criteria=criteria, **(config.get("model") or {})).fit(
+        training.texts, training.Y, training.contexts, training.groups, training.W
+    )
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+    folder = out_dir or MODELS_DIR / config["name"]
+    path = save_model(tagger, folder)
+    meta = {
+        "name": config["name"], "model_id": tagger.model_id, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu_seconds, 1), "config": {k: v for k, v in config.items() if not k.startswith("_")},
+        "rows": len(training.texts), "data": file_hashes(config),
+        "licences": [LICENCES[s] for s in SOURCES if s in config["sources"]] + [LICENCES["signals"]],
+        "model_bytes": path.stat().st_size,
+    }
+    metrics = {
+        "criteria": {c: {"n_positives": training.counts[c], "threshold": tagger.thresholds_[c],
+                         "oof_f1": None if tagger.oof_f1_[c] is None else round(tagger.oof_f1_[c], 4)}
+                     for c in tagger.criteria_},
+    }
+    (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    write_model_card(folder)
+    return folder
+
