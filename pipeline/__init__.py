@@ -38,7 +38,7 @@ _API = {
     "score_company": "score", "ScoringRules": "score",
     "score_elements": "rdr", "score_indicator_verdicts": "rdr", "read_element_results": "rdr",
     "compare_runs": "compare",
-    "Report": "export", "write_exports": "export", "build_report": "report",
+    "Report": "export", "write_exports": "export", "build_report": "export",
     # the workspace and whole runs
     "Workspace": "store", "load": "store",
     "run_all": "workflow", "run_demo": "demo",

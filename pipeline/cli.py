@@ -148,11 +148,11 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .report import export_workspace
+    from .export import export_workspace
 
     formats = _formats(args.format)
     with _workspace(args) as ws:
-        written = export_workspace(ws, args.out, formats)
+        written = export_workspace(ws, args.out, formats, progress=_progress(args))
     for fmt, paths in written.items():
         for path in paths:
             print(f"{fmt:8s} {path}")

@@ -16,16 +16,19 @@ from .store import StoreError, Workspace
 
 log = logging.getLogger("hrdc.compare")
 
-CHANGE_COLUMNS = [
-    "company_id", "company", "framework", "criterion", "score_from", "score_to", "delta",
-    "verdict_from", "verdict_to", "changed_documents", "evidence_added", "evidence_removed",
-    "quotes_added", "quotes_removed",
-]
-QUOTE_CHARS = 200  # a quote in the change table is a pointer, the full text is in the evidence table
+#: Column -> dtype of the table compare_runs returns, in its order (exported as ``changes``).
+CHANGE_SCHEMA = {
+    "company_id": "str", "company": "str", "framework": "str", "criterion": "str",
+    "score_from": "float64", "score_to": "float64", "delta": "float64", "verdict_from": "str",
+    "verdict_to": "str", "changed_documents": "str", "evidence_added": "Int64",
+    "evidence_removed": "Int64", "quotes_added": "str", "quotes_removed": "str",
+}
+CHANGE_COLUMNS = list(CHANGE_SCHEMA)
+# A quote in the change table is a pointer, the full text is in the evidence table.
+CHANGE_QUOTE_CHARS = 200
 MAX_QUOTES = 3
 
 
-score_runs = Workspace.score_runs  # score_runs(ws), as report.py calls it: scoring runs, oldest first
 
 
 def _scores(ws: Workspace, run_id: int) -> pd.DataFrame:
@@ -45,7 +48,7 @@ def _rdr_method(ws: Workspace, run_id: int) -> str:
 def _quotes(passages: dict[str, str], ids: set[str]) -> str:
     """Up to MAX_QUOTES of the passages ``ids``, shortened, joined by " | "."""
     quotes = [passages[i] for i in sorted(ids)][:MAX_QUOTES]
-    return " | ".join(q if len(q) <= QUOTE_CHARS else q[: QUOTE_CHARS - 1] + "…" for q in quotes)
+    return " | ".join(q if len(q) <= CHANGE_QUOTE_CHARS else q[: CHANGE_QUOTE_CHARS - 1] + "…" for q in quotes)
 
 
 def compare_runs(

@@ -713,6 +713,58 @@ class Workspace:
             """SELECT c.name AS company, COUNT(DISTINCT d.doc_id) AS documents FROM documents d
                JOIN companies c USING (company_id) GROUP BY c.name""")
 
+    # -- export: the report of one scoring run (pipeline.export.build) ----------------------
+    _MAX_IDS = 500  # company ids per query, well under SQLite's limit on bound parameters
+
+    def score_coverage(self, run_id: int) -> pd.DataFrame:
+        """Verdicts of scoring run ``run_id`` with their best quote: company (name), company_id,
+        sector, framework, criterion, verdict, score, n_passages, evidence (the best quote), url,
+        page; by company_id and criterion. The other quotes: :meth:`score_evidence`."""
+        return self.frame(
+            """SELECT c.name AS company, s.company_id, c.sector, s.framework, s.criterion, s.verdict, s.score,
+                      s.n_passages, COALESCE(json_extract(s.evidence, '$[0].quote'), '') AS evidence,
+                      COALESCE(json_extract(s.evidence, '$[0].url'), '') AS url,
+                      json_extract(s.evidence, '$[0].page') AS page
+               FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?
+               ORDER BY s.company_id, s.criterion""", (run_id,))
+
+    def score_evidence(self, run_id: int, company_ids: Sequence[str]) -> pd.DataFrame:
+        """The evidence lists of some companies in scoring run ``run_id``: company_id, criterion,
+        evidence_json (the JSON list of quotes, best first)."""
+        ids = list(dict.fromkeys(company_ids))
+        return pd.concat([
+            self.frame(
+                f"""SELECT company_id, criterion, evidence AS evidence_json FROM scores
+                    WHERE run_id = ? AND company_id IN ({", ".join("?" * len(batch))})""", (run_id, *batch))
+            for batch in (ids[i:i + self._MAX_IDS] for i in range(0, len(ids), self._MAX_IDS))
+        ])
+
+    def framework_scores(self, run_id: int) -> pd.DataFrame:
+        """Framework scores of scoring run ``run_id``: company (name), framework, score."""
+        return self.frame(
+            """SELECT c.name AS company, f.framework, f.score FROM framework_scores f
+               JOIN companies c USING (company_id) WHERE f.run_id = ? ORDER BY c.name, f.framework""", (run_id,))
+
+    def source_documents(self) -> pd.DataFrame:
+        """Every company's current documents (latest versions) as the export lists them: company
+        (name), url, kind, title, doctype, language, language_confidence, retrieved_at, sha256,
+        n_passages, flags; by company and url."""
+        return self.frame(
+            """SELECT c.name AS company, d.url, d.kind, COALESCE(e.title, '') AS title,
+                      COALESCE(e.doctype, '') AS doctype, COALESCE(e.language, '') AS language,
+                      e.language_confidence, v.retrieved_at, v.sha256,
+                      (SELECT COUNT(*) FROM passages p WHERE p.sha256 = v.sha256) AS n_passages,
+                      COALESCE(e.flags, '') AS flags
+               FROM documents d JOIN companies c USING (company_id)
+               JOIN versions v ON v.doc_id = d.doc_id
+                    AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
+               LEFT JOIN extractions e ON e.sha256 = v.sha256 ORDER BY c.name, d.url""")
+
+    def run_finished_at(self, run_id: int) -> str:
+        """When run ``run_id`` finished (ISO time); "" if it has not or does not exist."""
+        row = self.query("SELECT finished_at FROM runs WHERE run_id=?", (run_id,))
+        return (row[0]["finished_at"] if row else None) or ""
+
 
 def _hint(error: str) -> str:
     """What to do about a failed write, from SQLite's or the OS's message."""

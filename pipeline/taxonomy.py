@@ -28,8 +28,8 @@ DECLARED_SERVICES = ("mobile_ecosystem", "pda_ecosystem")
 SERVICE_TYPES = ("digital_platform", "telecom", *DECLARED_SERVICES)
 
 _HEADER_REQUIRED = ("framework", "name", "edition", "source", "licence", "attribution", "criteria")
-_HEADER_OPTIONAL = ("groups",)
-_GROUP_KEYS = (("id", "title"), ("description",))
+_HEADER_OPTIONAL = ("groups", "label", "order")
+_GROUP_KEYS = (("id", "title"), ("description", "label"))
 _CRITERION_KEYS = (
     ("id", "title"),
     ("description", "category", "family", "parent", "children", "scope", "excluded", "elements",
@@ -305,8 +305,13 @@ def _read_framework(
     group_ids = []
     for line, group in zip(groups.item_lines, groups):
         group_ids.append(f.text(f.check_keys(group, line, _GROUP_KEYS, "group"), "id"))
+    order = data.get("order")
+    if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+        raise f.fail(data.key_lines["order"], f"'order' must be a whole number, got {order!r}")
     frameworks[name] = {
         **{k: f.text(data, k) for k in _HEADER_REQUIRED if k != "criteria"},
+        "label": f.text(data, "label", name),
+        "order": order,
         "groups": tuple({k: str(v) for k, v in g.items()} for g in groups),
         "file": f.name,
     }

@@ -54,7 +54,7 @@ def run_all(
     from .companies import read_companies
     from .crawl import crawl
     from .parallel import release_workers
-    from .report import export_workspace
+    from .export import export_workspace
     from .run import run_extract, run_score, run_tag
 
     started = time.perf_counter()
@@ -75,7 +75,7 @@ def run_all(
         result.timings["score"] = summary.seconds
         release_workers()
         export_started = time.perf_counter()
-        result.exports = export_workspace(ws, out, formats)
+        result.exports = export_workspace(ws, out, formats, progress=progress)
         result.timings["export"] = time.perf_counter() - export_started
         result.totals = ws.totals()
         result.totals["errors"] += crawled.outcomes.get("failed", 0)

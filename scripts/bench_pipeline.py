@@ -309,7 +309,7 @@ def child_stages(args: argparse.Namespace) -> dict:
     ``--meter time`` reads CPU at each stage's start and end only; ``--meter memory`` also
     samples memory (see :class:`Meter`), which slows the stages."""
     from pipeline.parallel import release_workers
-    from pipeline.report import export_workspace
+    from pipeline.export import export_workspace
     from pipeline.run import run_extract, run_score, run_tag
     from pipeline.store import Workspace
 
@@ -334,7 +334,8 @@ def child_stages(args: argparse.Namespace) -> dict:
                     run_score(ws, settings, progress=False)
                 else:
                     release_workers()  # as run_all does
-                    export_workspace(ws, Path(args.workspace) / "export", ("csv", "xlsx", "parquet", "html"))
+                    export_workspace(ws, Path(args.workspace) / "export", ("csv", "xlsx", "parquet", "html"),
+                                     progress=False)
                 seconds = time.perf_counter() - started
             result[name] = {"seconds": seconds, "cpu": meter.cpu, **({"rss": meter.peak} if every else {})}
     if every:

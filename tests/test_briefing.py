@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from pipeline.briefing import company_anchor, render_briefing, write_briefing, write_company_briefing
+from pipeline.export.briefing import company_anchor, render_briefing, write_briefing, write_company_briefing
 
 EVIL = "<script>alert(1)</script> Corp"
 
@@ -105,7 +105,7 @@ def test_charts_are_embedded_pngs(synthetic_report, page):
 
 
 def test_long_charts_are_split_into_panels(synthetic_report, monkeypatch):
-    import pipeline.briefing as briefing
+    import pipeline.export.briefing as briefing
 
     monkeypatch.setattr(briefing, "PANEL_ROWS", 2)  # 3 companies -> 2 panels per chart
     imgs = [a for t, a in _Tags(render_briefing(synthetic_report)).tags if t == "img"]

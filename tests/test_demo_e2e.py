@@ -163,7 +163,7 @@ def test_rdr_element_answers_are_in_rdrs_format_and_give_the_rdr_scores(demo_out
 def test_the_briefing_shows_rdrs_questions_with_each_answer(demo_output):
     import html as html_lib
 
-    from pipeline.briefing import company_anchor
+    from pipeline.export.briefing import company_anchor
 
     out, _ = demo_output
     page = (out / "briefing.html").read_text(encoding="utf-8")

@@ -193,6 +193,26 @@ def test_empty_changes_and_documents_are_allowed(synthetic_report, tmp_path):
     assert load_workbook(tmp_path / "coverage.xlsx")["changes"]["A1"].value == "company"
 
 
+def test_changes_parquet_has_the_same_types_with_and_without_changes(synthetic_report, tmp_path):
+    """Scripts read changes.parquet after every run; a first run (no changes) must not give
+    untyped columns."""
+    write_exports(synthetic_report, tmp_path / "some", formats=["parquet"])
+    write_exports(replace(synthetic_report, changes=pd.DataFrame()), tmp_path / "none", formats=["parquet"])
+
+    some, none = (pq.read_schema(tmp_path / d / "changes.parquet") for d in ("some", "none"))
+    assert some.names == none.names == list(TABLE_SCHEMAS["changes"])
+    assert [str(t) for t in some.types] == [str(t) for t in none.types]
+    assert str(none.field("evidence_added").type) == "int64"
+
+
+def test_write_exports_shows_a_progress_bar_over_the_formats(synthetic_report, tmp_path, capsys):
+    write_exports(synthetic_report, tmp_path / "bar", formats=["csv", "parquet"], progress=True)
+    assert "export" in capsys.readouterr().err
+
+    write_exports(synthetic_report, tmp_path / "quiet", formats=["csv", "parquet"])
+    assert capsys.readouterr().err == ""
+
+
 def test_read_table_rejects_unknown_file(tmp_path):
     with pytest.raises(ValueError, match="not an exported table"):
         read_table(tmp_path / "other.csv")

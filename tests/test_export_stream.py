@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.export import TABLE_SCHEMAS, evidence_table, parse_evidence, read_table, write_exports
-from pipeline.report import build_report
+from pipeline.export import TABLE_SCHEMAS, build_report, evidence_table, parse_evidence, read_table, write_exports
 from pipeline.store import Workspace
 
 FORMATS = ("csv", "parquet", "xlsx")

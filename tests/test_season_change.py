@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from pipeline import store
-from pipeline.compare import compare_runs, score_runs
+from pipeline.compare import compare_runs
 from pipeline.settings import CORPORA_DIR, Settings
 from pipeline.sites import serve_sites
 from pipeline.store import Workspace
@@ -60,7 +60,7 @@ def test_changes_lists_the_document_with_a_diff_summary(two_seasons):
 
 def test_score_deltas_point_at_the_changed_document(two_seasons):
     with Workspace(two_seasons / "ws") as ws:
-        first, last = score_runs(ws)[0], score_runs(ws)[-1]
+        first, last = ws.score_runs()[0], ws.score_runs()[-1]
         delta = compare_runs(ws, first, ws, last)
     assert not delta.empty
     assert (delta["delta"] < 0).any()

@@ -142,6 +142,7 @@ def test_valid_fixture_loads():
         ("missing_header", "demo.yaml", 1, "missing required key(s) edition, source, licence, attribution"),
         ("bad_doc_types", "demo.yaml", 10, "doc_types 'privacy_statement' must be one of privacy_policy"),
         ("bad_applies_to", "demo.yaml", 13, "applies_to 'app_store' must be one of digital_platform"),
+        ("bad_order", "demo.yaml", 3, "'order' must be a whole number, got 'first'"),
     ],
 )
 def test_bad_files_name_file_and_line(case, file, line, phrase):
@@ -150,6 +151,13 @@ def test_bad_files_name_file_and_line(case, file, line, phrase):
     message = str(info.value)
     assert f"{case}/{file} line {line}: " in message
     assert phrase in message
+
+
+def test_headers_give_label_and_order_of_each_framework(taxonomy):
+    labels = {name: header["label"] for name, header in taxonomy.frameworks.items()}
+    assert labels == {"rdr": "RDR", "gni": "GNI", "ungp": "UNGP RF", "msa": "Modern Slavery Act"}
+    assert sorted(taxonomy.frameworks, key=lambda f: taxonomy.frameworks[f]["order"]) == ["rdr", "gni", "ungp", "msa"]
+    assert [g.get("label", g["title"]) for g in taxonomy.frameworks["rdr"]["groups"]] == ["Governance", "Expression", "Privacy"]
 
 
 def test_missing_directory_is_named(tmp_path):

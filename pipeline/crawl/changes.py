@@ -10,7 +10,7 @@ from pipeline.store import StoreError, Workspace
 
 COLUMNS = ["company", "url", "doc_id", "version_from", "version_to", "retrieved_from", "retrieved_to",
            "sha256_from", "sha256_to", "summary"]
-QUOTE_CHARS = 80
+SUMMARY_QUOTE_CHARS = 80  # the quote in a document change summary
 
 
 def changes(ws: Workspace, since: str | None = None) -> pd.DataFrame:
@@ -57,5 +57,5 @@ def diff_summary(old: str | None, new: str | None) -> str:
     if not added and not removed:
         return "same text (only markup or file bytes changed)"
     quote = added[0] if added else removed[0]
-    quote = quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS].rsplit(" ", 1)[0] + " ..."
+    quote = quote if len(quote) <= SUMMARY_QUOTE_CHARS else quote[:SUMMARY_QUOTE_CHARS].rsplit(" ", 1)[0] + " ..."
     return f"+{len(added)} / -{len(removed)} paragraphs: {'' if added else 'removed '}{quote!r}"

@@ -1,6 +1,6 @@
-"""A self-contained HTML briefing of a coverage :class:`~pipeline.export.Report`.
+"""``briefing.html``: a self-contained HTML briefing of a coverage :class:`~pipeline.export.Report`.
 
-One file, no network: CSS is inline and charts are PNGs drawn with matplotlib's Agg canvas and
+One file, no network: CSS is inline and charts are PNGs (:mod:`pipeline.export.charts`)
 embedded as ``data:`` URIs. Every piece of crawled text (company names, titles, quotes, URLs)
 is escaped, and only absolute http(s) URLs become links.
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import itertools
 import os
 import re
@@ -24,40 +23,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
 
-from pipeline.export import (
-    SCORE_COLOURS,
-    Report,
-    atomic_path,
-    order_frameworks,
-    parse_evidence,
-    safe_http_url,
-)
-from pipeline.records import stable_id
+from ..doctype import DOCTYPE_LABELS
+from ..sources import answering_doctypes
+from ..rdr import short_id
+from ..records import stable_id
+from ..taxonomy import load_taxonomy
+from .charts import DPI, colour, comparison, heatmap, ranking
+from .files import Exporter, atomic_path, safe_http_url
+from .frameworks import framework_label, framework_name, order_frameworks
+from .model import Report, parse_evidence
+from .page import CSS, PAGE
 
-__all__ = ["company_anchor", "render_briefing", "write_briefing", "write_company_briefing"]
+__all__ = ["HtmlExporter", "company_anchor", "render_briefing", "write_briefing", "write_company_briefing"]
 
-FRAMEWORK_LABELS = {
-    "rdr": "RDR", "rdr.G": "RDR Governance", "rdr.F": "RDR Expression", "rdr.P": "RDR Privacy",
-    "gni": "GNI", "ungp": "UNGP RF", "msa": "Modern Slavery Act",
-}
-FRAMEWORK_NAMES = {
-    "rdr": "Ranking Digital Rights indicators",
-    "gni": "GNI Principles and Implementation Guidelines",
-    "ungp": "UN Guiding Principles Reporting Framework",
-    "msa": "Modern Slavery Act statement",
-}
 _VERDICT_LABELS = {"full": "Full", "partial": "Partial", "none": "None"}
-_CMAP = LinearSegmentedColormap.from_list("coverage", [f"#{c}" for c in SCORE_COLOURS]).with_extremes(
-    bad="#eceef2"
-)
-_DPI = 144
 # Companies per chart image. A run of a thousand companies gets several images instead of one
 # 50,000 px tall: each is drawn in bounded memory and stays under browsers' image size limits.
 PANEL_ROWS = 100
+
+
+class HtmlExporter(Exporter):
+    """``briefing.html``: the full briefing of :func:`write_briefing`."""
+
+    format = "html"
+
+    def export(self, report: Report, out_dir: Path) -> list[Path]:
+        return [write_briefing(report, out_dir / "briefing.html")]
 
 
 def company_anchor(company: str) -> str:
@@ -109,8 +101,8 @@ def _briefing_parts(report: Report, company: str | None = None) -> Iterator[str]
 
 
 def _page(title: str, header: str, toc: str, body: Iterable[str]) -> Iterator[str]:
-    top, bottom = _PAGE.template.split("$body")
-    yield Template(top).substitute(title=_esc(title), css=_CSS, header=header, toc=toc)
+    top, bottom = PAGE.template.split("$body")
+    yield Template(top).substitute(title=_esc(title), css=CSS, header=header, toc=toc)
     sep = ""
     for part in itertools.chain(body, [_method()]):
         if part:
@@ -141,15 +133,12 @@ class _View:
         self.languages = tuple(report.meta.get("model_languages") or ("en",))
         elements = report.rdr_elements
         if len(elements):  # one answer per element (RDR's file repeats it per level)
-            from .rdr import short_id  # RDR's ids are zero-padded (P03a), the taxonomy's not (rdr.P3a)
-
+            # RDR's ids are zero-padded (P03a), the taxonomy's not (rdr.P3a)
             firsts = elements.drop_duplicates(["Company", "Element"])
             self.element_answers = {(company, short_id(indicator)): list(zip(g["Element"], g["Result"]))
                                     for (company, indicator), g in firsts.groupby(["Company", "Indicator"], sort=False)}
         else:
             self.element_answers = {}
-        from .taxonomy import load_taxonomy
-
         self.questions = {e.id: e.text for c in load_taxonomy().leaves for e in c.elements}
         frameworks = tables["frameworks"].drop_duplicates(["company", "framework"])
         self.scores = frameworks.pivot(index="company", columns="framework", values="score")
@@ -188,7 +177,7 @@ def _header(title: str, meta: Mapping[str, Any]) -> str:
 
 def _toc(view: _View, companies: list[str]) -> str:
     fw_links = "".join(
-        f'<li><a href="#framework-{_esc(fw)}">{_esc(_name(fw))}</a></li>'
+        f'<li><a href="#framework-{_esc(fw)}">{_esc(framework_name(fw))}</a></li>'
         for fw in view.report.framework_ids
     )
     co_links = "".join(f'<li><a href="#{company_anchor(c)}">{_esc(c)}</a></li>' for c in companies)
@@ -207,10 +196,10 @@ def _overview(view: _View) -> str:
     if scores.empty:
         return '<section id="overview"><h2>Overview</h2><p class="muted">No scores in this run.</p></section>'
     chart = _panels(
-        scores.rename(columns=lambda fw: _label(fw).replace(" ", "\n", 1)),
-        lambda part: _heatmap(part, annotate=True), "Heatmap of framework scores (0 to 100) per company",
+        scores.rename(columns=lambda fw: framework_label(fw).replace(" ", "\n", 1)),
+        lambda part: heatmap(part, annotate=True), "Heatmap of framework scores (0 to 100) per company",
     )
-    head = "".join(f"<th class=num>{_esc(_label(fw))}</th>" for fw in scores.columns)
+    head = "".join(f"<th class=num>{_esc(framework_label(fw))}</th>" for fw in scores.columns)
     rows = []
     for company in sorted(scores.index, key=str.casefold):
         cells = "".join(_score_cell(scores.at[company, fw]) for fw in scores.columns)
@@ -263,12 +252,12 @@ def _framework_section(view: _View, framework: str) -> str:
     parts = [f'<section class="framework" id="framework-{_esc(framework)}">']
     if framework == view.report.framework_ids[0]:
         parts[0] = '<section id="rankings"><h2>Rankings by framework</h2></section>' + parts[0]
-    parts.append(f"<h3>{_esc(_name(framework))} <span class=fwid>{_esc(framework)}</span></h3>")
+    parts.append(f"<h3>{_esc(framework_name(framework))} <span class=fwid>{_esc(framework)}</span></h3>")
     if scores.empty:
         parts.append('<p class="muted">No company was scored on this framework.</p></section>')
         return "".join(parts)
-    chart = _panels(scores, _ranking, f"Ranking of companies by {_name(framework)} score")
-    head = "".join(f'<th class=num title="{_esc(_label(c))}">{_esc(c.rsplit(".", 1)[-1])}</th>' for c in sub)
+    chart = _panels(scores, ranking, f"Ranking of companies by {framework_name(framework)} score")
+    head = "".join(f'<th class=num title="{_esc(framework_label(c))}">{_esc(c.rsplit(".", 1)[-1])}</th>' for c in sub)
     rows = []
     for company, score in scores.items():
         counts = _counts(view, company, framework)
@@ -292,7 +281,7 @@ def _framework_section(view: _View, framework: str) -> str:
         grid = grid.reindex(index=scores.index.intersection(grid.index).append(grid.index.difference(scores.index)))
         parts.append(
             f"<h4>Criteria coverage ({len(grid.columns)} criteria)</h4>"
-            f'<figure class="chart wide">{_panels(grid, lambda part: _heatmap(part, annotate=False), f"Heatmap of {framework} criteria per company")}'
+            f'<figure class="chart wide">{_panels(grid, lambda part: heatmap(part, annotate=False), f"Heatmap of {framework} criteria per company")}'
             "<figcaption>Rows: companies, best first. Columns: criteria in taxonomy order. "
             "Green full, amber partial, red no disclosure found, grey not assessed.</figcaption></figure>"
         )
@@ -335,9 +324,9 @@ def _score_bars(view: _View, company: str) -> str:
         rank = f"rank {int(view.ranks.at[company, fw])} of {int(n[fw])}"
         sub = " sub" if "." in fw else ""
         rows.append(
-            f'<div class="bar{sub}"><span class="label">{_esc(_label(fw))}</span>'
+            f'<div class="bar{sub}"><span class="label">{_esc(framework_label(fw))}</span>'
             f'<span class="track"><span class="fill" style="width:{score:.1f}%;'
-            f'background:{_colour(score)}"></span></span>'
+            f'background:{colour(score)}"></span></span>'
             f'<span class="val">{score:.0f}</span><span class="rank">{rank}</span></div>'
         )
     return f'<div class="bars">{"".join(rows)}</div>'
@@ -364,7 +353,7 @@ def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str
             f"<td>{questions}{quotes}</td></tr>"
         )
     return (
-        f'<details class="criteria" open><summary><strong>{_esc(_name(framework))}</strong>{score_text}'
+        f'<details class="criteria" open><summary><strong>{_esc(framework_name(framework))}</strong>{score_text}'
         f' · <span class="v v-full">{counts["full"]} full</span> '
         f'<span class="v v-partial">{counts["partial"]} partial</span> '
         f'<span class="v v-none">{counts["none"]} none</span></summary>'
@@ -396,9 +385,6 @@ def _element_answers(view: _View, company: str, criterion: str) -> str:
 def _not_collected(view: _View, company: str) -> dict[str, str]:
     """criterion -> "No transparency report was collected." for criteria that only document
     types the company has none of can answer (``corpora/sources.yaml``)."""
-    from .doctype import DOCTYPE_LABELS
-    from .sources import answering_doctypes
-
     docs = view.documents[view.documents["company"] == company]
     have = set(docs["doctype"].dropna()) if "doctype" in docs else set()
     out = {}
@@ -460,7 +446,7 @@ def _changes_table(view: _View, changes: pd.DataFrame, with_company: bool = Fals
             if with_company else ""
         )
         rows.append(
-            f"<tr>{company}<td>{_esc(_label(rec['framework']))}</td>"
+            f"<tr>{company}<td>{_esc(framework_label(rec['framework']))}</td>"
             f"<td class=crit>{_esc(rec['criterion'])}</td><td>{_esc(titles.get(rec['criterion'], ''))}</td>"
             f"<td class=num>{_num(rec['score_from'])} → {_num(rec['score_to'])}</td>"
             f'<td class="num {cls}">{arrow} {_num(abs(delta)) if not pd.isna(delta) else ""}</td>'
@@ -482,8 +468,6 @@ _EXPECTED_DOCTYPES = ("privacy_policy", "terms", "community_rules", "law_enforce
 
 def _documents_found(docs: pd.DataFrame, languages: Sequence[str]) -> str:
     """Which kinds of document were read, which could not be read, and which were not found."""
-    from .doctype import DOCTYPE_LABELS
-
     types = docs.get("doctype", pd.Series("", index=docs.index)).fillna("").astype(str)
     is_read = _is_read(docs, languages)
     read = sorted({t for t, ok in zip(types, is_read) if t and ok})
@@ -505,7 +489,7 @@ def _documents_found(docs: pd.DataFrame, languages: Sequence[str]) -> str:
 
 def _is_read(docs: pd.DataFrame, languages: Sequence[str]) -> pd.Series:
     """Per document, whether the run read it (:func:`pipeline.extract.language.readable`)."""
-    from .extract.language import readable
+    from ..extract.language import readable  # here, not at the top: pipeline.extract loads every extractor
 
     langs = docs.get("language", pd.Series("", index=docs.index)).fillna("")
     sure = docs.get("language_confidence", pd.Series(1.0, index=docs.index)).fillna(1.0)
@@ -513,8 +497,6 @@ def _is_read(docs: pd.DataFrame, languages: Sequence[str]) -> pd.Series:
 
 
 def _documents_table(docs: pd.DataFrame, languages: Sequence[str] = ("en",)) -> str:
-    from .doctype import DOCTYPE_LABELS
-
     rows = []
     for rec, read in zip(docs.to_dict("records"), _is_read(docs, languages)):
         flags = "".join(f'<span class="mark flag">{_esc(f)}</span>' for f in str(rec["flags"]).split("; ") if f)
@@ -546,7 +528,7 @@ def _peer_position(view: _View, company: str) -> str:
         if pd.isna(value):
             continue
         rows.append(
-            f"<tr><th scope=row>{_esc(_label(fw))}</th>{_score_cell(value)}"
+            f"<tr><th scope=row>{_esc(framework_label(fw))}</th>{_score_cell(value)}"
             f"<td class=num>{int(view.ranks.at[company, fw])} of {int(n[fw])}</td>"
             f"{_score_cell(peers[fw].median())}{_score_cell(peers[fw].max())}</tr>"
         )
@@ -555,7 +537,7 @@ def _peer_position(view: _View, company: str) -> str:
     compare = pd.DataFrame({
         company: scores.loc[company], "peer median": peers.median(), "best peer": peers.max(),
     }).dropna(subset=[company])
-    chart = _img(_comparison(compare.rename(index=_label)), f"{company} compared with peers")
+    chart = _img(comparison(compare.rename(index=framework_label)), f"{company} compared with peers")
     return (
         '<section id="position"><h2>Position among peers</h2>'
         f"<p>Scores of {_esc(company)} compared with the other {len(peers)} companies of this "
@@ -589,90 +571,6 @@ def _method() -> str:
         "<li>Passages are found and classified automatically. Read the quotes before citing a "
         "number in a meeting.</li></ul></section>"
     )
-
-
-# ---------------------------------------------------------------- charts
-
-
-def _heatmap(grid: pd.DataFrame, annotate: bool) -> bytes:
-    values = np.ma.masked_invalid(grid.to_numpy(dtype=float))
-    n_rows, n_cols = values.shape
-    cell_w = 0.95 if annotate else max(0.14, min(0.5, 9.5 / max(n_cols, 1)))
-    fig = Figure(figsize=(2.4 + cell_w * n_cols, 0.9 + 0.34 * n_rows), dpi=_DPI)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    # pcolormesh draws the white cell borders itself; a minor-tick grid is much slower.
-    mesh = ax.pcolormesh(values, cmap=_CMAP, vmin=0, vmax=100, edgecolors="white",
-                         linewidth=1.2 if annotate else 0.5)
-    ax.set_xlim(0, n_cols)
-    ax.set_ylim(n_rows, 0)
-    ax.set_yticks(np.arange(n_rows) + 0.5, [_short(c) for c in grid.index], fontsize=8, parse_math=False)
-    upright = annotate or n_cols <= 12
-    ax.set_xticks(np.arange(n_cols) + 0.5, [str(c) for c in grid.columns], parse_math=False,
-                  fontsize=8 if upright else 6, rotation=0 if upright else 90)
-    if annotate:
-        ax.xaxis.tick_top()
-        for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
-            ax.text(j + 0.5, i + 0.5, "–" if np.isnan(v) else f"{v:.0f}", ha="center", va="center",
-                    fontsize=8, color="#1b1f24")
-    ax.tick_params(which="both", length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    bar = fig.colorbar(mesh, ax=ax, fraction=0.025 if n_cols > 20 else 0.05, pad=0.02, ticks=[0, 50, 100])
-    bar.ax.set_yticklabels(["0", "50", "100"] if annotate else ["none", "partial", "full"], fontsize=7)
-    bar.ax.tick_params(length=0)
-    bar.outline.set_visible(False)
-    return _png(fig)
-
-
-def _ranking(scores: pd.Series) -> bytes:
-    fig = Figure(figsize=(4.4, 0.7 + 0.32 * len(scores)), dpi=_DPI)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    y = np.arange(len(scores))
-    ax.barh(y, scores.to_numpy(), color=[_colour(s) for s in scores], height=0.7, edgecolor="#5b6577",
-            linewidth=0.4)
-    ax.set_yticks(y, [_short(c) for c in scores.index], fontsize=8, parse_math=False)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 108)
-    for yi, s in zip(y, scores):
-        ax.text(s + 1.5, yi, f"{s:.0f}", va="center", fontsize=8, color="#1b1f24")
-    _tidy(ax)
-    return _png(fig)
-
-
-def _comparison(frame: pd.DataFrame) -> bytes:
-    fig = Figure(figsize=(4.4, 0.8 + 0.55 * len(frame)), dpi=_DPI)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    y = np.arange(len(frame))
-    styles = [("#1f2a44", 0.28), ("#9aa5b8", 0.22), ("#cfd5df", 0.22)]
-    for k, (column, (colour, height)) in enumerate(zip(frame.columns, styles)):
-        ax.barh(y + (k - 1) * 0.26, frame[column].to_numpy(), height=height, color=colour,
-                label=_short(column))
-    ax.set_yticks(y, list(frame.index), fontsize=8, parse_math=False)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    legend = ax.legend(fontsize=7, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
-    for text in legend.get_texts():
-        text.set_parse_math(False)
-    _tidy(ax)
-    return _png(fig)
-
-
-def _tidy(ax: Any) -> None:
-    ax.tick_params(axis="both", labelsize=8, length=0)
-    ax.grid(axis="x", color="#e3e6eb", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-
-
-def _png(fig: Figure) -> bytes:
-    # Figures are made without pyplot, so nothing is registered globally and nothing leaks.
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.08, facecolor="white")
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- small helpers
@@ -717,8 +615,8 @@ def _panels(rows: pd.DataFrame | pd.Series, draw: Callable[[Any], bytes], alt: s
 
 
 def _img(png: bytes, alt: str) -> str:
-    # Drawn at _DPI, shown at CSS 96 px per inch: sharp on high-density screens and in print.
-    width = int.from_bytes(png[16:20], "big") * 96 // _DPI  # PNG IHDR width
+    # Drawn at DPI, shown at CSS 96 px per inch: sharp on high-density screens and in print.
+    width = int.from_bytes(png[16:20], "big") * 96 // DPI  # PNG IHDR width
     data = base64.b64encode(png).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" width="{width}" alt="{_esc(alt)}">'
 
@@ -726,7 +624,7 @@ def _img(png: bytes, alt: str) -> str:
 def _score_cell(score: Any) -> str:
     if score is None or pd.isna(score):
         return '<td class="num na">–</td>'
-    return f'<td class="num score" style="background:{_colour(score)}">{score:.0f}</td>'
+    return f'<td class="num score" style="background:{colour(score)}">{score:.0f}</td>'
 
 
 def _verdict_badge(verdict: Any) -> str:
@@ -736,126 +634,7 @@ def _verdict_badge(verdict: Any) -> str:
     return f'<span class="v v-{key}">{_VERDICT_LABELS[key]}</span>'
 
 
-def _colour(score: float) -> str:
-    r, g, b, _ = _CMAP(float(np.clip(score, 0, 100)) / 100)
-    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
-
-
 def _num(value: Any) -> str:
     if value is None or pd.isna(value):
         return "–"
     return f"{float(value):.0f}"
-
-
-def _label(framework: str) -> str:
-    return FRAMEWORK_LABELS.get(framework, framework)
-
-
-def _name(framework: str) -> str:
-    return FRAMEWORK_NAMES.get(framework, _label(framework))
-
-
-def _short(text: Any, limit: int = 38) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_PAGE = Template("""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-<meta name="referrer" content="no-referrer">
-<title>$title</title>
-<style>$css</style>
-</head>
-<body id="top">
-$header
-<main>
-$toc
-$body
-</main>
-<footer>Generated by hrdc. Quotes are verbatim excerpts of public company documents.</footer>
-</body>
-</html>
-""")
-
-_CSS = """
-:root { --ink:#1b1f24; --muted:#5b6577; --line:#dde1e7; --navy:#1f2a44; --bg:#f6f7f9;
-  --full:#2e7d55; --partial:#a8690b; --none:#b4372b; }
-* { box-sizing:border-box; }
-body { margin:0; font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-  color:var(--ink); background:var(--bg); }
-header.top { background:var(--navy); color:#fff; padding:28px 40px 20px; }
-header.top h1 { margin:0 0 12px; font-size:26px; font-weight:600; }
-.kicker { margin:0 0 4px; text-transform:uppercase; letter-spacing:.08em; font-size:11px; color:#aeb8cc; }
-dl.meta { display:flex; flex-wrap:wrap; gap:6px 28px; margin:0; font-size:12.5px; }
-dl.meta dt { color:#aeb8cc; text-transform:capitalize; } dl.meta dd { margin:0; }
-main { max-width:1180px; margin:0 auto; padding:8px 40px 40px; }
-section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:18px 24px; margin:18px 0; }
-section#rankings, section#companies { background:none; border:0; padding:0; margin:30px 0 0; }
-h2 { font-size:20px; margin:0 0 10px; color:var(--navy); }
-h3 { font-size:17px; margin:0 0 10px; color:var(--navy); } h4 { font-size:14px; margin:18px 0 6px; }
-.fwid, .sector { font-size:12px; font-weight:500; color:var(--muted); background:var(--bg);
-  border:1px solid var(--line); border-radius:10px; padding:1px 8px; margin-left:6px; vertical-align:middle; }
-a { color:#1d5fa8; text-decoration:none; } a:hover { text-decoration:underline; }
-nav.toc { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 24px; margin:18px 0; }
-nav.toc h2 { font-size:15px; } nav.toc ol { margin:0; padding-left:20px; } nav.toc ol ol { padding-left:18px; }
-nav.toc ol.cols { columns:3; }
-.muted { color:var(--muted); } .nowrap { white-space:nowrap; } .small { font-size:12px; }
-table { border-collapse:collapse; width:100%; }
-th, td { text-align:left; vertical-align:top; padding:5px 8px; border-bottom:1px solid var(--line); }
-thead th { font-size:12px; color:var(--muted); font-weight:600; border-bottom:2px solid var(--line); }
-.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
-td.score { font-weight:600; text-align:center; } td.na { color:var(--muted); text-align:center; }
-table.grid td.score { border:2px solid #fff; }
-table.rank th[scope=row] { min-width:150px; }
-.scroll { overflow-x:auto; }
-figure.chart { margin:8px 0 14px; } figure.chart img { max-width:100%; height:auto; display:block; }
-figcaption { font-size:12px; color:var(--muted); }
-.split { display:flex; flex-wrap:wrap; gap:8px 24px; align-items:flex-start; }
-.split > figure { flex:0 0 auto; } .split > div { flex:1 1 480px; min-width:0; }
-.bars { display:grid; gap:4px; margin:6px 0 14px; max-width:720px; }
-.bar { display:grid; grid-template-columns:150px 1fr 38px 110px; gap:10px; align-items:center; font-size:13px; }
-.bar.sub .label { padding-left:14px; color:var(--muted); }
-.track { background:#eceef2; height:12px; border-radius:6px; overflow:hidden; }
-.fill { display:block; height:100%; border-radius:6px; }
-.val { font-weight:600; text-align:right; } .rank { color:var(--muted); font-size:12px; }
-details.criteria { margin:10px 0; border:1px solid var(--line); border-radius:6px; }
-details.criteria > summary { cursor:pointer; padding:8px 12px; background:var(--bg); border-radius:6px; }
-table.crit-table td.crit { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; white-space:nowrap; }
-table.crit-table td.ctitle { width:22%; } table.crit-table td.verdict { white-space:nowrap; width:92px; }
-td.crit, .crit { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; }
-tr.row-none td { color:var(--muted); }
-tr.row-full td:first-child { box-shadow:inset 3px 0 var(--full); }
-tr.row-partial td:first-child { box-shadow:inset 3px 0 #e0a53a; }
-tr.row-none td:first-child { box-shadow:inset 3px 0 #e8a49c; }
-.v { display:inline-block; font-size:11.5px; font-weight:600; padding:1px 8px; border-radius:10px;
-  border:1px solid var(--line); }
-.v-full { background:#e1f2e8; color:var(--full); border-color:#b7dfc6; }
-.v-partial { background:#fbf0da; color:var(--partial); border-color:#f0d9a6; }
-.v-none { background:#f8e3e0; color:var(--none); border-color:#efc2bc; }
-.npass { display:block; font-size:11px; color:var(--muted); margin-top:3px; }
-details.questions { font-size:12px; margin-bottom:6px; } details.questions summary { color:var(--muted); cursor:pointer; }
-ul.questions { margin:4px 0 0; padding-left:18px; } ul.questions .crit { font-family:ui-monospace,Menlo,Consolas,monospace; }
-.ans { font-weight:600; } .ans-yes { color:#2e7d4f; } .ans-partial { color:#9a6a00; } .ans-not-found { color:#a33; } .ans-na { color:var(--muted); }
-ol.evidence { margin:0; padding-left:18px; } ol.evidence li { margin:0 0 10px; }
-ol.evidence li.more { list-style:none; margin-left:-18px; } li.more ol.evidence { margin-top:8px; }
-li.more summary { cursor:pointer; font-size:12px; color:#1d5fa8; }
-blockquote { margin:0; padding:2px 0 2px 10px; border-left:3px solid #c9d1de; color:var(--ink); }
-.cite { font-size:12px; color:var(--muted); margin-top:3px; }
-.mark { display:inline-block; font-size:11px; font-weight:600; padding:0 6px; border-radius:3px; margin-right:6px; }
-.mark.future { background:#e3ecfb; color:#1d4f9c; border:1px solid #b9cdef; }
-.mark.negative { background:#f3e5f5; color:#7b1f8a; border:1px solid #dcbfe2; }
-.mark.flag { background:#fff4d6; color:#7a5600; border:1px solid #efd991; }
-.nolink { color:var(--muted); text-decoration:line-through dotted; word-break:break-all; }
-.sha { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; }
-.up { color:var(--full); font-weight:600; } .down { color:var(--none); font-weight:600; }
-.docs a { word-break:break-all; }
-.back { font-size:12px; margin:12px 0 0; }
-footer { text-align:center; color:var(--muted); font-size:12px; padding:0 0 30px; }
-@media (max-width:900px) { .split { grid-template-columns:1fr; } nav.toc ol.cols { columns:1; } main { padding:8px 14px; } }
-@media print { body { background:#fff; } section.company { break-before:page; } nav.toc { break-after:page; }
-  section { border:0; padding:0; } details.criteria > summary { background:none; } .back { display:none; } }
-"""

@@ -1,0 +1,68 @@
+"""Build the :class:`~pipeline.export.model.Report` of a workspace's scoring run from the store."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from ..compare import CHANGE_COLUMNS, compare_runs, previous_run
+from ..elements import rdr_element_table
+from ..store import StoreError, Workspace
+from ..taxonomy import load_taxonomy
+from .model import Report
+
+__all__ = ["build_report"]
+
+
+def _criteria_frame() -> pd.DataFrame:
+    frame = load_taxonomy().to_frame()
+    if "criterion" not in frame and "id" in frame:
+        frame = frame.rename(columns={"id": "criterion"})
+    return frame[[c for c in ("criterion", "framework", "title", "category", "family") if c in frame]]
+
+
+def build_report(ws: Workspace, run_id: int | None = None) -> Report:
+    """The coverage, framework, change and document tables of one scoring run (default latest)."""
+    runs = ws.score_runs()
+    if not runs:
+        raise StoreError(f"workspace {ws.path} has no scores yet; run `hrdc score --workspace {ws.path}`")
+    run_id = run_id or runs[-1]
+    criteria = _criteria_frame()
+    # Only the best quote is read here; the evidence lists are streamed per company on export.
+    scores = ws.score_coverage(run_id)
+    scores = scores.merge(criteria.drop(columns="framework"), on="criterion", how="left")
+    scores["page"] = scores["page"].astype("Int64")
+    coverage = scores[["company", "framework", "criterion", "title", "verdict", "score", "n_passages",
+                       "evidence", "url", "page", "company_id", "sector", "category", "family"]]
+    before = previous_run(ws, run_id)
+    # the same columns whether or not there is a run to compare with: scripts read this file
+    changes = compare_runs(ws, before, ws, run_id) if before else pd.DataFrame(columns=CHANGE_COLUMNS)
+    documents = ws.source_documents()
+    answers = ws.element_results(run_id)
+    answers = answers[answers["criterion"].str.startswith("rdr.")]
+    rdr_elements = rdr_element_table(answers, load_taxonomy()) if len(answers) else pd.DataFrame()
+    not_assessed = ws.not_assessed(run_id)
+    stats = ws.run_stats(run_id)
+    meta = {
+        "run_id": run_id, "date": ws.run_finished_at(run_id), "model": stats.get("model", ""),
+        "previous_run": before, "companies": int(scores["company_id"].nunique()),
+        "documents": int(len(documents)),
+        "passages": int(documents.drop_duplicates("sha256")["n_passages"].sum()) if len(documents) else 0,
+        "criteria": int(scores["criterion"].nunique()), "workspace": str(ws.path),
+        "not_assessed": dict(zip(not_assessed["company"], not_assessed["reason"])),
+        "model_languages": stats.get("model_languages", ["en"]),
+    }
+    return Report(coverage=coverage, frameworks=ws.framework_scores(run_id), changes=changes,
+                  documents=documents, meta=meta, criteria=criteria,
+                  evidence_source=_evidence_source(ws, run_id), rdr_elements=rdr_elements)
+
+
+def _evidence_source(ws: Workspace, run_id: int) -> Callable[[pd.DataFrame], pd.Series]:
+    """Reads the evidence JSON of some coverage rows of ``run_id`` from the store, in their order."""
+
+    def evidence_json(rows: pd.DataFrame) -> pd.Series:
+        found = ws.score_evidence(run_id, rows["company_id"])
+        keys = rows[["company_id", "criterion"]]
+        return keys.merge(found, on=["company_id", "criterion"], how="left")["evidence_json"]
+
+    return evidence_json
