@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from .settings import CORPORA_DIR, REPO_ROOT
+from .paths import CORPORA_DIR, show
 
 __all__ = ["DOCTYPES", "DOCTYPE_LABELS", "DOCTYPES_FILE", "DoctypeError", "DoctypeRules",
            "answering_doctypes", "classify_doctype", "doctype_scores", "load_doctype_rules", "load_sources"]
@@ -103,13 +103,6 @@ class DoctypeRules:
     body_full: float  # total body evidence at which body shares count in full
     min_score: float  # a best score below this is "other"
     types: Mapping[str, TypeRules]
-
-
-def _show(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def _number(name: str, where: str, value: Any) -> float:
@@ -189,7 +182,7 @@ def load_doctype_rules(path: str | Path | None = None) -> DoctypeRules:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> DoctypeRules:
-    name = _show(path)
+    name = show(path)
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -303,7 +296,7 @@ def load_sources(path: str | Path | None = None) -> dict[str, dict[str, str]]:
 def _load_sources(path: Path) -> dict[str, dict[str, str]]:
     from .taxonomy import load_taxonomy
 
-    where = _show(path)
+    where = show(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

@@ -28,7 +28,7 @@ from sklearn.model_selection import GroupKFold
 
 from . import attributes, datasets
 from .metrics import bootstrap, f1_counts, f1_report, fmt as _fmt, grouped, mean_f1  # noqa: F401 (f1_counts: scripts use it)
-from .settings import DEFAULT_MODEL, REPO_ROOT
+from .paths import DEFAULT_MODEL
 
 EVALUATIONS = ("aims", "rdr", "opp115", "attributes", "realdocs", "evidence")
 

@@ -21,12 +21,13 @@ from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
 from . import rdr
-from .rdr import short_id
 from .datasets import DatasetError
 from .doctype import load_sources
 from .metrics import fmt, ratio_of_sums
+from .paths import data_dir
+from .rdr import short_id
 from .score import company_type
-from .settings import Settings, data_dir
+from .settings import Settings
 from .taxonomy import load_taxonomy
 
 EDITIONS = ("2020", "2022")

@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 
 from . import datasets
-from .settings import CORPORA_DIR, MODELS_DIR, REPO_ROOT, data_dir
+from .paths import CORPORA_DIR, MODELS_DIR, REPO_ROOT, data_dir
 from .tag import Tagger, save_model
 
 DEFAULT_CONFIG = REPO_ROOT / "configs" / "default.yaml"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from pipeline import tag
-from pipeline.settings import DEFAULT_MODEL
+from pipeline.paths import DEFAULT_MODEL
 
 CRITERIA = ["x.privacy", "x.speech", "x.never"]
 POS = {
