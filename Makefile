@@ -4,11 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])")
 
-.PHONY: venv demo test bench clean help
+.PHONY: venv demo test wheel-check bench clean help
 
 help:
 	@echo "make demo   set up .venv and run the whole pipeline on the bundled demo corpus"
 	@echo "make test   set up .venv with dev extras and run the test suite"
+	@echo "make wheel-check  build the wheel, install it in a fresh venv, run hrdc demo and a Dask job from it"
 	@echo "make bench  run the benchmark scripts (needs ../shared/data)"
 
 $(BIN)/python:
@@ -27,6 +28,9 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest -q
+
+wheel-check: venv
+	PYTHON=$(BIN)/python scripts/check_wheel.sh
 
 bench: venv
 	$(BIN)/python scripts/bench_extract.py

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from pipeline.paths import CORPORA_DIR
 from pipeline.records import Company
-from pipeline.settings import CORPORA_DIR
 from pipeline.taxonomy import DECLARED_SERVICES
 
 REQUIRED = ("company", "sector", "seed_urls")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .settings import CORPORA_DIR, Settings
+from .paths import CORPORA_DIR
+from .settings import Settings
 from .workflow import RunResult, run_all
 
 log = logging.getLogger("hrdc.demo")

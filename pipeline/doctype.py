@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from .settings import CORPORA_DIR, REPO_ROOT
+from .paths import CORPORA_DIR, show
 
 __all__ = ["DOCTYPES", "DOCTYPE_LABELS", "DOCTYPES_FILE", "DoctypeError", "DoctypeRules",
            "classify_doctype", "doctype_scores", "load_doctype_rules"]
@@ -103,14 +103,6 @@ class DoctypeRules:
     body_full: float  # total body evidence at which body shares count in full
     min_score: float  # a best score below this is "other"
     types: Mapping[str, TypeRules]
-
-
-def display_path(path: Path) -> str:
-    """``path`` relative to the repository when inside it, for messages."""
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def _number(name: str, where: str, value: Any) -> float:
@@ -190,7 +182,7 @@ def load_doctype_rules(path: str | Path | None = None) -> DoctypeRules:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> DoctypeRules:
-    name = display_path(path)
+    name = show(path)
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:

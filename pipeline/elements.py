@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from .paths import CORPORA_DIR
 from .rdr import POINTS, REVERSED_POINTS
 from .records import Evidence
-from .settings import CORPORA_DIR
 
 ELEMENTS_DIR = CORPORA_DIR / "elements"
 #: Prefix of the evidence id of a document cited as a whole (P1a: the privacy policy was found).

@@ -5,23 +5,11 @@ unknown key or a bad value is rejected with the allowed choices named.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 from typing import Any, Mapping
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CORPORA_DIR = REPO_ROOT / "corpora"
-MODELS_DIR = REPO_ROOT / "models"
-DEFAULT_MODEL = MODELS_DIR / "default"
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1, or 639-3 where a language has no 639-1 code
-
-
-def data_dir() -> Path:
-    """Where the shared evaluation data lives: ``$HRDC_DATA`` or ``../shared/data``."""
-    env = os.environ.get("HRDC_DATA")
-    return Path(env) if env else REPO_ROOT.parent / "shared" / "data"
 
 
 class SettingsError(ValueError):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from .doctype import DOCTYPE_LABELS, DOCTYPES, DoctypeError, display_path
-from .settings import CORPORA_DIR
+from .doctype import DOCTYPE_LABELS, DOCTYPES, DoctypeError
+from .paths import CORPORA_DIR, show
 from .taxonomy import load_taxonomy
 
 SOURCES_FILE = CORPORA_DIR / "sources.yaml"
@@ -24,7 +24,7 @@ def load_sources(path: str | Path | None = None) -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=4)
 def _load_sources(path: Path) -> dict[str, dict[str, str]]:
-    where = display_path(path)
+    where = show(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

@@ -75,7 +75,7 @@ def _tagger(model: str):
 def model_id_of(model: str) -> str:
     """The id of ``model`` ("" = the default), read from its folder's ``meta.json`` when that
     names it, so the driver of a parallel run never loads a model only its workers use."""
-    from .settings import DEFAULT_MODEL
+    from .paths import DEFAULT_MODEL
 
     meta = (Path(model) if model else DEFAULT_MODEL) / "meta.json"
     try:

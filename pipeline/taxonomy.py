@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pipeline.settings import CORPORA_DIR, REPO_ROOT
+from pipeline.paths import CORPORA_DIR, show
 
 CROSSWALK_FILE = "crosswalk.yaml"
 RELATIONS = ("~", "⊂")  # same expectation; left is narrower than right
@@ -203,19 +203,12 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
-def _show(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
-
-
 class _File:
     """Error reporting for one file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.name = _show(path)
+        self.name = show(path)
 
     def fail(self, line: int, message: str) -> TaxonomyError:
         return TaxonomyError(f"{self.name} line {line}: {message}")
@@ -276,7 +269,7 @@ def _load(directory: Path) -> Taxonomy:
         raise TaxonomyError(f"criteria directory {directory} not found")
     paths = sorted(p for p in directory.glob("*.yaml") if p.name != CROSSWALK_FILE)
     if not paths:
-        raise TaxonomyError(f"no framework files (*.yaml) in {_show(directory)}")
+        raise TaxonomyError(f"no framework files (*.yaml) in {show(directory)}")
     criteria: list[Criterion] = []
     frameworks: dict[str, dict[str, Any]] = {}
     where: dict[str, tuple[_File, _Map]] = {}  # criterion id -> file and YAML item, for messages

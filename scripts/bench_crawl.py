@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.settings import Settings
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
@@ -53,7 +55,6 @@ def serve_farm(hosts: int, docs: int, latency: float, conn) -> None:
 def bench(origins: list[str], pipe, delay: float, threads: int) -> dict:
     from pipeline.crawl import crawl
     from pipeline.records import Company
-    from pipeline.settings import Settings
     from pipeline.store import Workspace
 
     companies = [Company(f"c{i}", f"Company {i}", "telecom", (o + "/",)) for i, o in enumerate(origins)]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Measure :func:`pipeline.doctype.classify_doctype` on real documents whose type is known.
 
-Sets (from ``pipeline.settings.data_dir()``, $HRDC_DATA or ../shared/data):
+Sets (from ``pipeline.paths.data_dir()``, $HRDC_DATA or ../shared/data):
 
 realdocs   privacy, terms, community, law-enforcement, cookie, copyright and human-rights documents
            of 11 RDR-ranked companies (``realdocs/docs/<edition>/<company>/<type>__<service>.md``);
@@ -47,8 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.doctype import DOCTYPES, classify_doctype, doctype_scores  # noqa: E402
 from pipeline.extract import extract, extract_file, extract_text  # noqa: E402
+from pipeline.paths import CORPORA_DIR, data_dir  # noqa: E402
 from pipeline.records import Extraction, sha256_bytes  # noqa: E402
-from pipeline.settings import CORPORA_DIR, data_dir  # noqa: E402
 
 csv.field_size_limit(1 << 30)
 REALDOCS_TYPES = {"privacy": "privacy_policy", "terms": "terms", "community": "community_rules",

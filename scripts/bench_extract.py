@@ -17,7 +17,7 @@ Usage::
     .venv/bin/python scripts/bench_extract.py --quick    # a subset, as a smoke test
     .venv/bin/python scripts/bench_extract.py --rss      # also peak memory on 500 pages
 
-The data comes from ``pipeline.settings.data_dir()`` ($HRDC_DATA or ../shared/data).
+The data comes from ``pipeline.paths.data_dir()`` ($HRDC_DATA or ../shared/data).
 """
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ from bs4 import BeautifulSoup  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
 from pipeline.extract import extract  # noqa: E402
+from pipeline.paths import data_dir  # noqa: E402
 from pipeline.segment import segment  # noqa: E402
-from pipeline.settings import data_dir  # noqa: E402
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -310,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small subset of every set (smoke test)")
     parser.add_argument("--rss", action="store_true", help="also measure peak RSS on a generated 500-page PDF")
-    parser.add_argument("--data", type=Path, default=None, help="shared data folder (default: pipeline.settings.data_dir())")
+    parser.add_argument("--data", type=Path, default=None, help="shared data folder (default: pipeline.paths.data_dir())")
     args = parser.parse_args(argv)
     data = args.data or data_dir()
     if not (data / "htmlbench").is_dir():

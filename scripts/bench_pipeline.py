@@ -50,7 +50,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import make_demo_corpus as demo_pdf  # noqa: E402
 
-from pipeline.settings import CORPORA_DIR, Settings  # noqa: E402
+from pipeline.paths import CORPORA_DIR  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
 
 DEMO = CORPORA_DIR / "demo_sites"
 # The distinctive word of each template company's name, replaced by an invented one.

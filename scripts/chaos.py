@@ -36,7 +36,7 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.settings import CORPORA_DIR  # noqa: E402
+from pipeline.paths import CORPORA_DIR  # noqa: E402
 from pipeline.sites import serve_sites  # noqa: E402
 
 DEMO = CORPORA_DIR / "demo_sites"

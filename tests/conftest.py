@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.settings import data_dir
+from pipeline.paths import data_dir
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +144,7 @@ def make_crawled_workspace(tmp_path):
     """A factory ``make(name) -> Path``: a fresh workspace holding :data:`CRAWLED_DOCS` with
     their companies, documents and versions rows, ready for ``run_extract``."""
     from pipeline.records import stable_id
-    from pipeline.settings import CORPORA_DIR
+    from pipeline.paths import CORPORA_DIR
     from pipeline.store import Workspace
 
     def make(name: str):

@@ -59,7 +59,7 @@ def test_rdr_score_bad_file_names_it(tmp_path, capsys):
 
 
 def test_run_with_local_file_seeds_writes_every_export(tmp_path):
-    from pipeline.settings import CORPORA_DIR
+    from pipeline.paths import CORPORA_DIR
 
     site = CORPORA_DIR / "demo_sites" / "nimbus-telecom"
     seeds = " ".join(str(site / f) for f in ("human-rights.html", "privacy.html"))

@@ -10,7 +10,8 @@ from protego import Protego
 
 from pipeline.companies import read_companies
 from pipeline.crawl import crawl
-from pipeline.settings import CORPORA_DIR, Settings
+from pipeline.paths import CORPORA_DIR
+from pipeline.settings import Settings
 from pipeline.sites import serve_sites
 from pipeline.store import Workspace
 

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from httpfarm import Host, Reply, html, policy_text
-from pipeline.settings import REPO_ROOT
+from pipeline.paths import REPO_ROOT
 from pipeline.store import Workspace
 
 RUNNER = Path(__file__).parent / "fixtures" / "crawl" / "run_crawl.py"

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from pipeline.settings import CORPORA_DIR, REPO_ROOT
+from pipeline.paths import CORPORA_DIR, REPO_ROOT
 
 CORPUS = CORPORA_DIR / "demo_sites"
 SECTORS = {"platform", "telecom", "device"}

@@ -8,7 +8,8 @@ import pytest
 
 from pipeline import store
 from pipeline.demo import run_demo
-from pipeline.settings import CORPORA_DIR, Settings
+from pipeline.paths import CORPORA_DIR
+from pipeline.settings import Settings
 
 FRAMEWORKS = {"rdr", "gni", "ungp", "msa"}
 COVERAGE_COLUMNS = ["company", "framework", "criterion", "title", "verdict", "score", "n_passages",

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from pipeline.model import evidence_precision as ev
+from pipeline.paths import data_dir
 from pipeline.records import Evidence, Verdict
 from pipeline.score import ScoringRules, score_company
-from pipeline.settings import data_dir
 
 
 # -- statements -----------------------------------------------------------------------------

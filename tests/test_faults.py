@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.settings import CORPORA_DIR, REPO_ROOT
+from pipeline.paths import CORPORA_DIR, REPO_ROOT
 from pipeline.sites import serve_sites
 from pipeline.store import StoreError, Workspace
 

@@ -25,8 +25,9 @@ from pipeline.cli import main
 from pipeline.crawl.fetch import Request, download
 from pipeline.extract import extract, extract_file
 from pipeline.limits import Limits, call_limited, extract_within_limits
+from pipeline.paths import CORPORA_DIR
 from pipeline.run import run_extract
-from pipeline.settings import CORPORA_DIR, Settings
+from pipeline.settings import Settings
 from pipeline.store import Workspace, now, sha256_bytes
 
 SMALL = Limits(seconds=60, memory=192 * 2**20)

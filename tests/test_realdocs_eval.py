@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from pipeline.model import realdocs
-from pipeline.settings import Settings, data_dir
+from pipeline.settings import Settings
+from pipeline.paths import data_dir
 
 DOCTYPES = {"privacy", "terms", "community", "law_enforcement", "cookies", "copyright", "human_rights"}
 

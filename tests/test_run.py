@@ -8,7 +8,8 @@ import pytest
 
 from pipeline import store
 from pipeline.run import run_extract, run_score, run_tag
-from pipeline.settings import CORPORA_DIR, Settings
+from pipeline.settings import Settings
+from pipeline.paths import CORPORA_DIR
 from pipeline.store import Workspace
 from pipeline.tasks import extract_and_segment
 from pipeline.workflow import RunResult
@@ -104,7 +105,7 @@ def test_run_result_summary_names_documents_pages_passages_errors_and_stage_time
 
 def test_worker_model_must_match_the_model_folder(make_crawled_workspace, tmp_path):
     from pipeline.tasks import _TAGGERS, model_id_of
-    from pipeline.settings import DEFAULT_MODEL
+    from pipeline.paths import DEFAULT_MODEL
 
     folder = tmp_path / "model"
     folder.mkdir()

@@ -8,7 +8,8 @@ import pytest
 
 from pipeline import store
 from pipeline.compare import compare_runs
-from pipeline.settings import CORPORA_DIR, Settings
+from pipeline.settings import Settings
+from pipeline.paths import CORPORA_DIR
 from pipeline.sites import serve_sites
 from pipeline.store import Workspace
 from pipeline.workflow import run_all

@@ -23,8 +23,9 @@ from pipeline.cli import main
 from pipeline.crawl import crawl, steps
 from pipeline.crawl.discover import html_links, sitemap_links
 from pipeline.extract import extract
+from pipeline.paths import CORPORA_DIR, DEFAULT_MODEL, MODELS_DIR
 from pipeline.records import Company
-from pipeline.settings import CORPORA_DIR, DEFAULT_MODEL, MODELS_DIR, Settings
+from pipeline.settings import Settings
 from pipeline.store import Workspace
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from pipeline.settings import CORPORA_DIR
+from pipeline.paths import CORPORA_DIR
 from pipeline.sites import SiteError, serve_sites
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.model import tagger
-from pipeline.settings import DEFAULT_MODEL
+from pipeline.paths import DEFAULT_MODEL
 
 CRITERIA = ["x.privacy", "x.speech", "x.never"]
 POS = {

@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from ..settings import DEFAULT_MODEL
+from ..paths import DEFAULT_MODEL
 from . import attributes, datasets
 from .metrics import bootstrap, f1_counts, f1_report, grouped, mean_f1
 from .tagger import Tagger, load_model

@@ -2,7 +2,7 @@
 
 Every loader returns a DataFrame with at least ``id, text, context, group, labels`` where
 ``labels`` is a list of criterion ids and ``group`` is the unit a split must never cut
-(statement, company or policy). The shared data is found with :func:`settings.data_dir`;
+(statement, company or policy). The shared data is found with :func:`paths.data_dir`;
 a missing or malformed file raises :class:`DatasetError` naming the file and what to do.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..jsonl import iter_jsonl
-from ..settings import CORPORA_DIR, data_dir
+from ..paths import CORPORA_DIR, data_dir
 
 AIMS_COLUMNS = (
     "approval", "signature", "c1_reporting_entity", "c2_structure", "c2_operations",

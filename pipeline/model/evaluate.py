@@ -15,7 +15,7 @@ import json
 import time
 from pathlib import Path
 
-from ..settings import DEFAULT_MODEL
+from ..paths import DEFAULT_MODEL
 from . import benchmarks, evidence_precision, realdocs
 from .evaluation_table import EVALUATIONS
 from .model_card import write_model_card

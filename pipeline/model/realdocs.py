@@ -23,7 +23,8 @@ from sklearn.metrics import cohen_kappa_score
 from .. import rdr
 from ..companies import company_type
 from ..rdr import short_id
-from ..settings import Settings, data_dir
+from ..settings import Settings
+from ..paths import data_dir
 from ..sources import load_sources
 from ..taxonomy import load_taxonomy
 from .datasets import DatasetError

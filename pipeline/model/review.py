@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..jsonl import iter_jsonl
-from ..settings import CORPORA_DIR
+from ..paths import CORPORA_DIR
 
 REVIEW_FILE = CORPORA_DIR / "labels" / "review.jsonl"
 COLUMNS = ["passage_id", "criterion", "score", "threshold", "model_label", "kind", "text", "context", "correct", "note"]

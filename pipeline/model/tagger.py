@@ -33,7 +33,7 @@ from sklearn.svm import LinearSVC
 
 from . import attributes
 from ..jsonl import iter_jsonl
-from ..settings import DEFAULT_MODEL
+from ..paths import DEFAULT_MODEL
 
 MODEL_FILE = "model.joblib"
 

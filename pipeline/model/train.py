@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..settings import CORPORA_DIR, MODELS_DIR, data_dir
+from ..paths import CORPORA_DIR, MODELS_DIR, data_dir
 from .model_card import write_model_card
 from .tagger import Tagger, save_model
 from .training_config import SOURCES

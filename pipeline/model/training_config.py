@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..settings import REPO_ROOT
+from ..paths import REPO_ROOT
 
 DEFAULT_CONFIG = REPO_ROOT / "configs" / "default.yaml"
 SOURCES = ("aims", "rdr_quotes", "labels")
