@@ -270,9 +270,18 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare_main
+    from .compare import compare_workspaces
 
-    return compare_main(args.workspace, args.against, args.from_run, args.to_run, args.out)
+    frame = compare_workspaces(args.workspace, args.against, args.from_run, args.to_run)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(args.out, index=False)
+        print(f"{len(frame)} changed company x criterion rows -> {args.out}")
+    elif frame.empty:
+        print("no score changed")
+    else:
+        frame.drop(columns=["company_id"]).to_csv(sys.stdout, index=False)
+    return 0
 
 
 # -- parser ---------------------------------------------------------------------------------

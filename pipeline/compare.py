@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -87,32 +86,24 @@ def previous_run(ws: Workspace, run_id: int) -> int | None:
     return earlier[-1] if earlier else None
 
 
-def compare_main(workspace: str, against: str | None, from_run: int | None, to_run: int | None,
-                 out: str | None) -> int:
-    """``hrdc compare``: print (or write) the deltas between two scoring runs."""
+def compare_workspaces(workspace: str | Path, against: str | Path | None = None, from_run: int | None = None,
+                       to_run: int | None = None) -> pd.DataFrame:
+    """The changes between two scoring runs (:data:`CHANGE_SCHEMA`): ``from_run`` (default the
+    previous run) and ``to_run`` (default the latest) of ``workspace``, or the latest run of
+    ``against`` and ``to_run`` of ``workspace``; :class:`StoreError` says what to run first."""
     with Workspace(workspace, create=False) as ws:
         if against:
             with Workspace(against, create=False) as other:
                 runs = other.score_runs()
                 if not runs:
                     raise StoreError(f"workspace {other.path} has no scoring run; run `hrdc score` there first")
-                frame = compare_runs(other, from_run or runs[-1], ws, to_run)
-        else:
-            runs = ws.score_runs()
-            if len(runs) < 2 and from_run is None:
-                raise StoreError(f"workspace {ws.path} has {len(runs)} scoring run(s); compare needs two "
-                                 "(run `hrdc score` again after a new crawl, or pass --against OTHER_WORKSPACE)")
-            to_run = to_run or runs[-1]
-            from_run = from_run or previous_run(ws, to_run)
-            if from_run is None:
-                raise StoreError(f"no scoring run before run {to_run} in {ws.path}")
-            frame = compare_runs(ws, from_run, ws, to_run)
-    if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(out, index=False)
-        print(f"{len(frame)} changed company x criterion rows -> {out}")
-    elif frame.empty:
-        print("no score changed")
-    else:
-        frame.drop(columns=["company_id"]).to_csv(sys.stdout, index=False)
-    return 0
+                return compare_runs(other, from_run or runs[-1], ws, to_run)
+        runs = ws.score_runs()
+        if len(runs) < 2 and from_run is None:
+            raise StoreError(f"workspace {ws.path} has {len(runs)} scoring run(s); compare needs two "
+                             "(run `hrdc score` again after a new crawl, or pass --against OTHER_WORKSPACE)")
+        to_run = to_run or runs[-1]
+        from_run = from_run or previous_run(ws, to_run)
+        if from_run is None:
+            raise StoreError(f"no scoring run before run {to_run} in {ws.path}")
+        return compare_runs(ws, from_run, ws, to_run)
