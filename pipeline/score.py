@@ -47,6 +47,9 @@ class ScoringRules:
       verdicts then rested on passages scored 0.06-0.10 that did not support them.
     - ``full_min_score``: "full" also needs its best passage at or above this score.
     - ``max_evidence``: quotes kept per verdict.
+    - ``evidence_full_chars``: quotes are ranked by score, a passage shorter than this many
+      characters by ``score * sqrt(chars / evidence_full_chars)``: fragments ("monitoring the
+      effectiveness of our approach.") are seldom the sentence an expert would quote.
     """
 
     # Defaults are the settings' (pipeline/settings.py), where each says what it was measured on.
@@ -54,6 +57,7 @@ class ScoringRules:
     min_evidence_score: float = Settings.min_evidence_score
     full_min_score: float = Settings.full_min_score
     max_evidence: int = Settings.max_evidence
+    evidence_full_chars: int = Settings.evidence_full_chars
     #: ``elements`` (RDR's element questions answered one by one, :mod:`pipeline.elements`) or
     #: ``indicator`` (the passage count above, applied to RDR indicators too).
     rdr_method: str = Settings.rdr_method
@@ -96,7 +100,8 @@ def score_company(
         if group is None or group.empty:
             verdicts.append(Verdict(company_id, criterion.framework, criterion.id, "none", 0.0, 0, ()))
             continue
-        group = group.sort_values(["score", "passage_id"], ascending=[False, True])
+        group = group.assign(_rank=_evidence_rank(group, rules.evidence_full_chars))
+        group = group.sort_values(["_rank", "passage_id"], ascending=[False, True])
         group = group.drop_duplicates("_text_key")  # same passage id means same text
         qualified = ~(group["future"].astype(bool) | group["negative"].astype(bool))
         n_affirmative = int(qualified.sum())
@@ -165,6 +170,13 @@ def _supporting(tags: pd.DataFrame, rules: ScoringRules) -> pd.DataFrame:
         return tags.assign(_text_key=pd.Series(dtype=str))
     supporting = tags[tags["label"].astype(bool) & (tags["score"] >= rules.min_evidence_score)]
     return supporting.assign(_text_key=supporting["text"].map(_text_key))
+
+
+def _evidence_rank(group: pd.DataFrame, full_chars: int) -> pd.Series:
+    """Score, scaled down by ``sqrt(chars / full_chars)`` for passages shorter than ``full_chars``."""
+    if full_chars <= 0:
+        return group["score"]
+    return group["score"] * (group["text"].str.len().clip(upper=full_chars) / full_chars) ** 0.5
 
 
 def _text_key(text: str) -> str:

@@ -76,3 +76,17 @@ def test_rules_are_configurable():
                                               ("platform", "internet"), ("device", "internet")])
 def test_company_type_follows_rdr(sector, expected):
     assert company_type(sector) == expected
+
+
+def test_a_short_fragment_ranks_below_a_full_sentence_unless_ranking_by_score_alone():
+    sentence = "We audit every tier-one supplier each year and publish the findings with corrective actions."
+    frame = tags([
+        {"passage_id": "frag", "criterion": "msa.c5_effectiveness", "score": 0.9},
+        {"passage_id": "full", "criterion": "msa.c5_effectiveness", "score": 0.7},
+    ])
+    frame["text"] = frame["passage_id"].map({"frag": "monitoring effectiveness.", "full": sentence})
+    [v] = score_company("acme", frame, [crit("msa.c5_effectiveness", "msa")])
+    assert [e.passage_id for e in v.evidence] == ["full", "frag"]
+    assert v.evidence[0].score == 0.7  # the quote keeps its own score; only the order changes
+    [v] = score_company("acme", frame, [crit("msa.c5_effectiveness", "msa")], ScoringRules(evidence_full_chars=0))
+    assert [e.passage_id for e in v.evidence] == ["frag", "full"]

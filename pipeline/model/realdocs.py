@@ -10,6 +10,7 @@ interval over companies.
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from ..settings import Settings
 from ..paths import data_dir
 from ..sources import load_sources
 from ..taxonomy import load_taxonomy
+from . import datasets
 from .datasets import DatasetError
 from .metrics import fmt, ratio_of_sums
 
@@ -53,6 +55,8 @@ METRICS = {
     "bias": "answerable indicators: mean hrdc - RDR (points)",
     "share_full": "answerable indicators: share of hrdc 'full' verdicts",
     "spearman_total_ceiling": "ceiling: RDR's own answers on the answerable elements only, totals vs RDR totals",
+    "spearman_total_ceiling_quoted": "stricter ceiling: RDR's answers kept only where RDR's evidence quote for the element is in the supplied documents",
+    "credited_quote_found": "answerable elements RDR credits: share whose RDR evidence quote is in the supplied documents",
     "spearman_passages": "Spearman, hrdc totals vs passages per company",
     "spearman_passages_rdr": "Spearman, RDR totals vs passages per company",
     "element_agreement": "answerable elements: hrdc = RDR (yes / partial / no)",
@@ -262,19 +266,52 @@ def per_indicator(pairs: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("indicator", key=lambda s: s.map(order)).round(2).reset_index(drop=True)
 
 
-def ceiling(edition: str, present: pd.Series, answerable: pd.DataFrame, rdr_totals: pd.DataFrame) -> dict:
+def ceiling(edition: str, present: pd.Series, keep: set[tuple[str, str]], rdr_totals: pd.DataFrame) -> dict:
     """Spearman of RDR's totals with the totals RDR's own element answers give when every
-    element these documents cannot answer is "no disclosure found": the best agreement a
-    perfect reader of the supplied documents could reach."""
+    element outside ``keep`` ((company, element) pairs in hrdc's names) is "no disclosure
+    found": with the answerable elements, the best agreement a perfect reader of the supplied
+    documents could reach."""
     results = rdr.read_element_results(data_dir() / "rdr" / f"{edition}-element-results.csv")
     results = results[results["company"].isin(set(present))].copy()
     to_hrdc = {rdr_name: company for company, rdr_name in present.items()}
-    keep = set(zip(*answerable_elements(answerable).to_numpy().T))
     inside = [(to_hrdc[c], e) in keep for c, e in zip(results["company"], results["element"])]
     outside = ~np.array(inside) & (results["result"] != "NA").to_numpy()
     results.loc[outside, "result"] = "no disclosure found"
     totals = rdr.score_elements(results).totals.merge(rdr_totals, left_on="company", right_on="rdr_company")
     return spearman_ci(totals["score"], totals["total"])
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SOURCE_NOTE = re.compile(r"\(Source[^)]*\)")
+
+
+def _grams(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def quoted_elements(edition: str, manifest: pd.DataFrame, present: pd.Series) -> tuple[set, set]:
+    """(company, element) pairs RDR quotes evidence for in ``edition``, and those whose quote is
+    in the company's supplied documents (half of its word 5-grams, RDR's "(Source 3)" notes
+    left out; a quote of fewer than 8 words is never found). RDR's researchers read help
+    centres, transparency reports and other pages beside the policies supplied here, and many
+    quotes are their own paraphrase, so this bounds what the documents can support from below."""
+    texts: dict[str, set] = {}
+    for row in manifest[manifest["company"].isin(present.index)].itertuples(index=False):
+        texts.setdefault(row.company, set()).update(_grams((realdocs_dir() / row.file).read_text(encoding="utf-8")))
+    to_hrdc = {rdr_name: company for company, rdr_name in present.items()}
+    quoted, found = set(), set()
+    for row in datasets._read_jsonl(data_dir() / "rdr" / "rdr_evidence_quotes.jsonl"):
+        company = to_hrdc.get(row["company"])
+        if company is None or str(row.get("year")) != edition:
+            continue
+        grams = _grams(_SOURCE_NOTE.sub(" ", row["text"]))
+        seen = len(grams) >= 4 and len(grams & texts.get(company, set())) >= 0.5 * len(grams)
+        for element in row.get("elements", ()):
+            quoted.add((company, element))
+            if seen:
+                found.add((company, element))
+    return quoted, found
 
 
 def answerable_elements(answerable: pd.DataFrame) -> pd.DataFrame:
@@ -300,6 +337,7 @@ def compare_edition(
 
     wide = totals.pivot(index="company", columns="framework", values="score").rename(
         columns=lambda f: f.removeprefix("rdr.") if f != "rdr" else "total")
+    to_hrdc = {rdr_name: company for company, rdr_name in present.items()}
     table = (present.rename("rdr_company").rename_axis("company").reset_index()
              .merge(wide.reset_index(), on="company")
              .merge(rdr_totals, on="rdr_company", suffixes=("_hrdc", "_rdr"))
@@ -311,11 +349,17 @@ def compare_edition(
     rows |= pair_metrics(pairs)
     rows["spearman_passages"] = spearman_ci(table["total_hrdc"], table["n_passages"])
     rows["spearman_passages_rdr"] = spearman_ci(table["total_rdr"], table["n_passages"])
-    rows["spearman_total_ceiling"] = ceiling(edition, present, answerable, rdr_totals)
+    keep = set(map(tuple, answerable_elements(answerable).to_numpy()))
+    rows["spearman_total_ceiling"] = ceiling(edition, present, keep, rdr_totals)
+    quoted, found = quoted_elements(edition, manifest, present)
+    rows["spearman_total_ceiling_quoted"] = ceiling(edition, present, keep & found, rdr_totals)
+    rdr_points = company_elements(rdr.read_element_results(data_dir() / "rdr" / f"{edition}-element-results.csv"))
+    credited = {(to_hrdc[c], e) for c, e, p in rdr_points.itertuples(index=False) if c in to_hrdc and p > 0} & keep
+    rows["credited_quote_found"] = ratio_ci(np.array(
+        [[sum((c, e) in found for c, e in credited if c == company), sum(c == company for c, _ in credited)]
+         for company in present.index]))
     if elements is not None:
-        to_hrdc = {rdr_name: company for company, rdr_name in present.items()}
-        rdr_elements = company_elements(rdr.read_element_results(data_dir() / "rdr" / f"{edition}-element-results.csv"))
-        rdr_elements = rdr_elements[rdr_elements["company"].isin(to_hrdc)].assign(company=lambda f: f["company"].map(to_hrdc))
+        rdr_elements = rdr_points[rdr_points["company"].isin(to_hrdc)].assign(company=lambda f: f["company"].map(to_hrdc))
         rows |= element_agreement(elements, rdr_elements, answerable_elements(answerable))
     metrics = pd.DataFrame([{"metric": k, **v} for k, v in rows.items()])
     companies = table.rename(columns={"total_hrdc": "hrdc_total", "total_rdr": "rdr_total"})[
@@ -377,7 +421,7 @@ def table_rows(results: dict) -> Iterable[str]:
     for edition, r in results.items():
         where = f"realdocs {edition} ({len(r['companies'])} companies, {r['metrics']['mad']['n']} answerable indicator pairs)"
         for name, m in r["metrics"].items():
-            same = None if name == "spearman_total_ceiling" else r.get("baseline", {}).get(name)
+            same = None if name.startswith(("spearman_total_ceiling", "credited_")) else r.get("baseline", {}).get(name)
             old = OLD_METHOD.get(edition, {}).get(name)
             beside = [f"indicator-level, same passages: {same:.3g}"] if same is not None else []
             beside += [f"issue's measurement: {old:.3g}"] if old is not None else []
