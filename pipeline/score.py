@@ -164,6 +164,29 @@ def score_by_elements(
     return verdicts, results
 
 
+def score_criteria(
+    company_id: str,
+    tags: pd.DataFrame,
+    criteria: Sequence,
+    rules: ScoringRules = ScoringRules(),
+    *,
+    company_type: str = "internet",
+    documents: Sequence[dict] = (),
+    services: Sequence[str] = (),
+) -> tuple[list[Verdict], list]:
+    """Verdicts and element results for ``criteria``, each judged the way its framework asks:
+    element by element where it has element questions (RDR only with ``rules.rdr_method ==
+    "elements"``), else on its supporting passages."""
+    by_elements = [c for c in criteria if c.elements and (c.framework != "rdr" or rules.rdr_method == "elements")]
+    ids = {c.id for c in by_elements}
+    counted = [c for c in criteria if c.id not in ids]
+    element_tags = tags[tags["criterion"].isin(ids)] if len(tags) else tags
+    verdicts, elements = score_by_elements(
+        company_id, element_tags, by_elements, rules, company_type=company_type, documents=documents,
+        services=services)
+    return verdicts + score_company(company_id, tags, counted, rules), elements
+
+
 def _supporting(tags: pd.DataFrame, rules: ScoringRules) -> pd.DataFrame:
     """Labelled tags at or above the evidence floor, with the folded text that deduplicates them."""
     if not len(tags):

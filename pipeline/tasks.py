@@ -125,11 +125,6 @@ def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRu
 
     taxonomy = load_taxonomy()
     kind = company_type(sector)
-    by_elements = [c for c in taxonomy.leaves if c.elements and (c.framework != "rdr" or rules.rdr_method == "elements")]
-    ids = {c.id for c in by_elements}
-    counted = [c for c in taxonomy.leaves if c.id not in ids]
-    element_tags = tags[tags["criterion"].isin(ids)] if len(tags) else tags
-    verdicts, elements = scoring.score_by_elements(
-        company_id, element_tags, by_elements, rules, company_type=kind, documents=documents, services=services)
-    verdicts += scoring.score_company(company_id, tags, counted, rules)
+    verdicts, elements = scoring.score_criteria(company_id, tags, taxonomy.leaves, rules, company_type=kind,
+                                                documents=documents, services=services)
     return company_id, verdicts, scoring.framework_scores(verdicts, kind, taxonomy, elements), elements

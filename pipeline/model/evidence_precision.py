@@ -2,7 +2,7 @@
 
 Whole AIMS statements of one jurisdiction go through the same functions ``hrdc run`` uses
 (:func:`pipeline.extract.extract_text` -> :func:`pipeline.segment.segment` -> the tagger via
-:func:`pipeline.tasks.tag_passages`, evidence kinds only -> :func:`pipeline.score.score_company`),
+:func:`pipeline.tasks.tag_passages`, evidence kinds only -> :func:`pipeline.score.score_criteria`),
 with a tagger trained on the other jurisdiction exactly as ``hrdc evaluate aims`` trains it
 (AU->CA and CA->AU). For every verdict that is not ``none`` on an MSA criterion the test side
 annotates, a quote *is expert-labelled* when its passage contains a sentence AIMS experts
@@ -251,13 +251,13 @@ def prepare(split: str, config: dict | None = None, *, paragraph_sentences: int 
 
 def records(prepared: Prepared, rules: ScoringRules = ScoringRules(), min_overlap: float = MIN_OVERLAP) -> pd.DataFrame:
     """Score every test statement under ``rules``: one row per verdict that is not "none"."""
-    from ..score import score_company
+    from ..score import score_criteria
     from ..taxonomy import load_taxonomy
 
     msa = [c for c in load_taxonomy().leaves if c.framework == "msa"]
     rows = []
     for statement, spans, tags in zip(prepared.statements, prepared.passage_spans, prepared.tags):
-        verdicts = score_company(statement.statement_id, tags, msa, rules)
+        verdicts, _ = score_criteria(statement.statement_id, tags, msa, rules)
         rows += verdict_rows(statement, verdicts, spans, prepared.criteria, min_overlap)
     columns = ["statement", "criterion", "verdict", "n_passages", "quotes", "labelled_quotes",
                "top_labelled", "gold_sentences", "top_quote"]
