@@ -101,3 +101,32 @@ def test_coverage_weighs_each_framework_equally_and_skips_non_applicable_criteri
         ("Zed", "supply_chain_labour"): (0.0, 1, "other"),
     }
     assert out["title"].iloc[0] == "Digital rights"
+
+
+def test_the_briefing_and_workbook_show_coverage_per_salient_issue(synthetic_report, tmp_path):
+    from openpyxl import load_workbook
+
+    from pipeline.export import write_exports
+    from pipeline.export.briefing import render_briefing
+    from pipeline.salient import DEFINITION
+
+    salient = synthetic_report.tables["salient"]
+    acme = salient[salient["company"] == "Acme Telecom"].set_index("issue")
+    # rdr.G1, rdr.F1a (full, 100) and rdr.G2, rdr.P1a (partial, 50) give RDR 75; ungp.A1 100 and
+    # ungp.A2 50 give UNGP 75; gni.1 and msa.1 are no shipped criteria, so they do not count
+    assert acme.loc["digital_rights", "score"] == 75 and acme.loc["digital_rights", "n_criteria"] == 6
+    assert acme.loc["supply_chain_labour", "frameworks"] == "ungp"
+
+    html = render_briefing(synthetic_report)
+    assert 'id="salient"' in html and DEFINITION[:40] in html and "Supply-chain labour" in html
+    assert html.index('id="salient"') < html.index('id="rankings"')
+    one = render_briefing(synthetic_report, company="Acme Telecom")
+    assert 'id="salient"' in one and "Globex Platforms</a></th>" not in one
+
+    write_exports(synthetic_report, tmp_path, formats=["xlsx"])
+    sheet = load_workbook(tmp_path / "coverage.xlsx")["salient issues"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["company", "sector", "Digital rights", "Security and conflict", "Discrimination",
+                       "Supply-chain labour"]
+    assert ["Acme Telecom", "telecom", 75, 75, 75, 75] in rows
+    assert any(r[0] == DEFINITION for r in rows)
