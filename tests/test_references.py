@@ -256,3 +256,14 @@ def test_export_with_a_malformed_reference_file_names_it_and_writes_nothing(work
     assert code == 2
     assert "scores.csv line 2: score 'lots' is not a number" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_run_checks_its_reference_files_before_crawling(tmp_path, capsys):
+    companies = write(tmp_path / "companies.csv", "company,sector,seed_urls\nLocal Co,telecom,https://local.example\n")
+    bad = write(tmp_path / "ktc.csv", "benchmark,edition,company,score\nKTC,2020,Intel,60\n")
+    code = main(["-q", "run", "--companies", str(companies), "--workspace", str(tmp_path / "ws"),
+                 "--reference", str(bad)])
+    assert code == 2
+    assert "ktc.csv line 1: expected the columns benchmark, edition, company, indicator, score; missing indicator" \
+        in capsys.readouterr().err
+    assert not (tmp_path / "ws").exists()

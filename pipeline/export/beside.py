@@ -8,7 +8,7 @@ from ..salient import load_salient_issues, salient_coverage
 from ..taxonomy import load_taxonomy
 from .frameworks import framework_label
 
-__all__ = ["reference_table", "salient_table"]
+__all__ = ["framework_ids", "reference_table", "salient_table"]
 
 
 def salient_table(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -27,7 +27,13 @@ def reference_table(matched: pd.DataFrame, frameworks: pd.DataFrame, coverage: p
         coverage[["company", "criterion", "score"]].rename(columns={"criterion": "indicator"}),
     ]).drop_duplicates(["company", "indicator"]).rename(columns={"score": "hrdc_score"})
     out = matched.merge(ours, on=["company", "indicator"], how="left")
-    taxonomy = load_taxonomy()
-    out["title"] = [taxonomy.get(i).title if i in taxonomy else framework_label(i) if i != framework_label(i) else ""
+    taxonomy, frameworks = load_taxonomy(), framework_ids()
+    out["title"] = [taxonomy.get(i).title if i in taxonomy else framework_label(i) if i in frameworks else ""
                     for i in out["indicator"]]
     return out
+
+
+def framework_ids() -> set[str]:
+    """The ids of every framework and group hrdc scores (``rdr``, ``rdr.G``, ...)."""
+    frameworks = load_taxonomy().frameworks
+    return {*frameworks, *(f"{fw}.{g['id']}" for fw, header in frameworks.items() for g in header["groups"])}

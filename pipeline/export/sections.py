@@ -12,6 +12,7 @@ import pandas as pd
 from ..references import ATTRIBUTIONS, CAVEAT
 from ..salient import DEFINITION, load_salient_issues
 from ..taxonomy import load_taxonomy
+from .beside import framework_ids
 from .charts import colour
 from .model import Report
 
@@ -50,22 +51,23 @@ def salient_section(report: Report, anchor: Callable[[str], str], company: str |
 
 
 def references_section(report: Report, anchor: Callable[[str], str], company: str | None = None) -> str:
-    """Per company, each benchmark edition's published scores beside hrdc's: totals and groups
-    in view, indicator-level scores folded; the caveat and each benchmark's attribution."""
+    """Per company, each benchmark edition's published scores beside hrdc's: framework and
+    group totals in view, every other indicator folded; the caveat and each benchmark's
+    attribution. ``anchor`` gives the id of a company's section (the names link to it)."""
     refs = report.tables["references"]
     if company is not None:
         refs = refs[refs["company"] == company]
     if refs.empty:
         return ""
-    criteria = set(load_taxonomy().ids)
+    totals = framework_ids()
     parts = ['<section id="references"><h2>Published scores beside hrdc\'s</h2>',
              f"<p>{_esc(CAVEAT)} A dash: hrdc does not score that indicator.</p>"]
     for name, rows in sorted(refs.groupby("company", sort=False), key=lambda kv: kv[0].casefold()):
         parts.append(f'<h3><a href="#{anchor(name)}">{_esc(name)}</a></h3>')
         for (benchmark, edition), edition_rows in rows.groupby(["benchmark", "edition"], sort=True):
             published = ", ".join(dict.fromkeys(edition_rows["published_company"]))
-            summary = edition_rows[~edition_rows["indicator"].isin(criteria)]
-            detail = edition_rows[edition_rows["indicator"].isin(criteria)]
+            summary = edition_rows[edition_rows["indicator"].isin(totals)]
+            detail = edition_rows[~edition_rows["indicator"].isin(totals)]
             parts.append(f"<h4>{_esc(benchmark)} {_esc(edition)} <span class=muted>published as "
                          f"{_esc(published)}</span></h4>{_table(summary)}")
             if len(detail):
