@@ -149,10 +149,13 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export_workspace
+    from .references import read_alias_files, read_reference_files
 
     formats = _formats(args.format)
+    references, aliases = read_reference_files(args.reference), read_alias_files(args.aliases)
     with _workspace(args) as ws:
-        written = export_workspace(ws, args.out, formats, progress=_progress(args))
+        written = export_workspace(ws, args.out, formats, references=references, aliases=aliases,
+                                   progress=_progress(args))
     for fmt, paths in written.items():
         for path in paths:
             print(f"{fmt:8s} {path}")
@@ -174,7 +177,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     out = Path(args.out) if args.out else Path(args.workspace) / "exports"
     result = run_all(args.companies, args.workspace, out, settings, formats=_formats(args.format),
-                     progress=_progress(args))
+                     references=args.reference, aliases=args.aliases, progress=_progress(args))
     print(result.format())
     return 0
 
@@ -285,6 +288,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 # -- parser ---------------------------------------------------------------------------------
+def _add_references(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("published scores")
+    g.add_argument("--reference", action="append", default=[], metavar="FILE",
+                   help="published benchmark scores to show beside hrdc's: a CSV of benchmark, edition, "
+                        "company, indicator, score (repeatable; kept in the workspace; RDR 2020/2022 are bundled)")
+    g.add_argument("--aliases", action="append", default=[], metavar="FILE",
+                   help="company aliases for matching those scores: a CSV of name, alias (repeatable; kept)")
+
+
 def _add_processing(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("processing")
     g.add_argument("--jobs", "-j", type=int, help="parallel jobs (default: all cores)")
@@ -324,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", required=True, help="workspace folder (created if missing)")
     p.add_argument("--out", help="exports folder (default: WORKSPACE/exports)")
     p.add_argument("--format", default=",".join(EXPORT_FORMATS), help="export formats (default: all)")
+    _add_references(p)
     _add_crawl(p)
     _add_processing(p)
 
@@ -350,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", required=True)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--format", default=",".join(EXPORT_FORMATS), help="comma-separated: csv,xlsx,parquet,html")
+    _add_references(p)
 
     p = add("classify", cmd_classify, "tag JSONL passages {id, text[, context]} with every criterion")
     p.add_argument("input", help="input JSONL")

@@ -183,9 +183,11 @@ class _Score(_Stage):
         self.status: dict[str, tuple[str, str]] = {}
 
     def plan(self, ws: Workspace) -> tuple[Iterable[tuple], int, int]:
+        from .salient import load_salient_issues
         from .taxonomy import load_taxonomy
 
         load_taxonomy()  # a broken criteria file stops the command before a scoring run is recorded
+        load_salient_issues()  # and so does a broken salient-issue mapping, which the export needs
         self.rules = self.rules or scoring.ScoringRules.from_settings(self.settings)
         self.model = ws.get_meta("model") or model_id_of(self.settings.model)
         companies = ws.companies_to_score()

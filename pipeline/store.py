@@ -184,11 +184,26 @@ CREATE TABLE IF NOT EXISTS framework_scores (
     score REAL,
     PRIMARY KEY (run_id, company_id, framework)
 );
+CREATE TABLE IF NOT EXISTS "references" (  -- published benchmark scores (pipeline/references.py)
+    benchmark TEXT NOT NULL,
+    edition TEXT NOT NULL,
+    company TEXT NOT NULL,             -- as published; matched to companies by name on export
+    indicator TEXT NOT NULL,           -- an hrdc framework, group or criterion id, or the benchmark's label
+    score REAL NOT NULL,               -- 0-100
+    source TEXT NOT NULL,              -- the file it was read from
+    PRIMARY KEY (benchmark, edition, company, indicator)
+);
+CREATE TABLE IF NOT EXISTS reference_aliases (  -- name and alias denote one company
+    name TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    PRIMARY KEY (name, alias)
+);
 """
 
 TABLES = (
     "runs", "companies", "crawl_queue", "fetches", "documents", "versions", "extractions",
     "passages", "tags", "passage_attributes", "tagged", "scores", "element_results", "company_status", "framework_scores",
+    "references", "reference_aliases",
 )
 
 
@@ -375,7 +390,7 @@ class Workspace:
             raise ValueError(f"conflict={conflict!r}: use 'ignore' or 'replace'")
         columns = list(rows[0])
         sql = (
-            f"INSERT OR {conflict.upper()} INTO {table} ({', '.join(columns)}) "
+            f"INSERT OR {conflict.upper()} INTO \"{table}\" ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' for _ in columns)})"
         )
         values = [tuple(_sql_value(row[c]) for c in columns) for row in rows]
@@ -539,7 +554,7 @@ class Workspace:
 
         >>> ws.table("passages").head()  # doctest: +SKIP
         """
-        return self.frame(f"SELECT * FROM {_known_table(name)}")
+        return self.frame(f'SELECT * FROM "{_known_table(name)}"')  # quoted: "references" is a keyword
 
     # == stage inputs (pipeline/run.py) ===================================================
     def unextracted(self) -> pd.DataFrame:
@@ -759,6 +774,30 @@ class Workspace:
                JOIN versions v ON v.doc_id = d.doc_id
                     AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
                LEFT JOIN extractions e ON e.sha256 = v.sha256 ORDER BY c.name, d.url""")
+
+    # -- published reference scores (pipeline/references.py) ------------------------------
+    def replace_references(self, references: pd.DataFrame) -> int:
+        """Store reference rows (benchmark, edition, company, indicator, score, source); each
+        benchmark x edition they hold replaces the stored one. Returns the rows stored."""
+        editions = references[["benchmark", "edition"]].drop_duplicates()
+        with self.transaction() as conn:
+            conn.executemany('DELETE FROM "references" WHERE benchmark = ? AND edition = ?',
+                             list(editions.itertuples(index=False, name=None)))
+            return self.insert("references", references.to_dict("records"), conflict="replace", conn=conn)
+
+    def references(self) -> pd.DataFrame:
+        """Every stored reference row: benchmark, edition, company, indicator, score, source."""
+        return self.frame(
+            """SELECT benchmark, edition, company, indicator, score, source FROM "references"
+               ORDER BY benchmark, edition, company, indicator""")
+
+    def add_reference_aliases(self, aliases: pd.DataFrame) -> int:
+        """Keep ``name, alias`` pairs for matching reference companies; returns the new ones."""
+        return self.insert("reference_aliases", aliases[["name", "alias"]].to_dict("records"))
+
+    def reference_aliases(self) -> pd.DataFrame:
+        """Every stored ``name, alias`` pair."""
+        return self.frame("SELECT name, alias FROM reference_aliases ORDER BY name, alias")
 
     def run_finished_at(self, run_id: int) -> str:
         """When run ``run_id`` finished (ISO time); "" if it has not or does not exist."""

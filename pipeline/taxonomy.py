@@ -19,6 +19,7 @@ import yaml
 from pipeline.paths import CORPORA_DIR, show
 
 CROSSWALK_FILE = "crosswalk.yaml"
+SALIENT_FILE = "salient_issues.yaml"  # criterion -> salient issues, read by pipeline.salient
 RELATIONS = ("~", "⊂")  # same expectation; left is narrower than right
 SCOPES = ("company", "full", "services")
 COMPANY_TYPES = ("internet", "telecom")
@@ -267,7 +268,7 @@ class _File:
 def _load(directory: Path) -> Taxonomy:
     if not directory.is_dir():
         raise TaxonomyError(f"criteria directory {directory} not found")
-    paths = sorted(p for p in directory.glob("*.yaml") if p.name != CROSSWALK_FILE)
+    paths = sorted(p for p in directory.glob("*.yaml") if p.name not in (CROSSWALK_FILE, SALIENT_FILE))
     if not paths:
         raise TaxonomyError(f"no framework files (*.yaml) in {show(directory)}")
     criteria: list[Criterion] = []

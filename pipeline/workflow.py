@@ -48,17 +48,24 @@ def run_all(
     settings: Settings,
     *,
     formats: Sequence[str] = ("csv", "xlsx", "parquet", "html"),
+    references: Sequence[str | Path] = (),
+    aliases: Sequence[str | Path] = (),
     progress: bool = True,
 ) -> RunResult:
-    """Run every stage; each skips what the workspace already holds, so a rerun resumes."""
+    """Run every stage; each skips what the workspace already holds, so a rerun resumes.
+
+    ``references`` are published-score files and ``aliases`` company-alias files
+    (:mod:`pipeline.references`), shown beside hrdc's scores in the exports."""
     from .companies import read_companies
     from .crawl import crawl
     from .parallel import release_workers
     from .export import export_workspace
+    from .references import read_alias_files, read_reference_files
     from .run import run_extract, run_score, run_tag
 
     started = time.perf_counter()
     company_list = read_companies(companies)  # fail before touching the workspace
+    published, alias_rows = read_reference_files(references), read_alias_files(aliases)
     result = RunResult(Path(workspace))
     with Workspace(workspace) as ws:
         crawled = crawl(ws, company_list, settings, progress=progress)
@@ -75,7 +82,8 @@ def run_all(
         result.timings["score"] = summary.seconds
         release_workers()
         export_started = time.perf_counter()
-        result.exports = export_workspace(ws, out, formats, progress=progress)
+        result.exports = export_workspace(ws, out, formats, references=published, aliases=alias_rows,
+                                          progress=progress)
         result.timings["export"] = time.perf_counter() - export_started
         result.totals = ws.totals()
         result.totals["errors"] += crawled.outcomes.get("failed", 0)

@@ -16,7 +16,7 @@ from pipeline.export import (
     write_exports,
 )
 
-TABLES = ("coverage", "evidence", "frameworks", "changes", "documents")
+TABLES = ("coverage", "evidence", "frameworks", "changes", "documents", "salient", "references")
 
 
 def test_write_exports_writes_every_file(synthetic_report, tmp_path):
@@ -71,7 +71,8 @@ def test_xlsx_sheets_panes_and_colour_scale(synthetic_report, tmp_path):
     write_exports(synthetic_report, tmp_path, formats=["xlsx"])
     wb = load_workbook(tmp_path / "coverage.xlsx")
 
-    assert wb.sheetnames == ["summary", "rdr", "gni", "ungp", "msa", "evidence", "changes", "documents"]
+    assert wb.sheetnames == ["summary", "salient issues", "references", "rdr", "gni", "ungp", "msa", "evidence",
+                             "changes", "documents"]
     rdr = wb["rdr"]
     assert rdr.freeze_panes == "C3"
     assert [c.value for c in rdr[1]][2:] == ["rdr.G1", "rdr.G2", "rdr.F1a", "rdr.P1a"]

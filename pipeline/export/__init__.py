@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import pandas as pd
 from tqdm.auto import tqdm
 
 from ..store import Workspace
@@ -91,6 +92,16 @@ def write_exports(
 
 
 def export_workspace(ws: Workspace, out: str | os.PathLike[str], formats: Sequence[str], *,
+                     references: pd.DataFrame | None = None, aliases: pd.DataFrame | None = None,
                      progress: bool = True) -> dict[str, list[Path]]:
-    """Build the report of the latest scoring run and write it in ``formats`` under ``out``."""
+    """Build the report of the latest scoring run and write it in ``formats`` under ``out``.
+
+    ``references`` (:func:`pipeline.references.read_reference_files`) and ``aliases``
+    (:func:`~pipeline.references.read_alias_files`) are stored in the workspace first, so this and
+    every later export shows them.
+    """
+    if references is not None and len(references):
+        ws.replace_references(references)
+    if aliases is not None and len(aliases):
+        ws.add_reference_aliases(aliases)
     return write_exports(build_report(ws), out, formats, progress=progress)

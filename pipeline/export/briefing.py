@@ -34,6 +34,7 @@ from .files import Exporter, atomic_path, safe_http_url
 from .frameworks import framework_label, framework_name, order_frameworks
 from .model import Report, parse_evidence
 from .page import CSS, PAGE
+from .sections import references_section, salient_section
 
 __all__ = ["HtmlExporter", "company_anchor", "render_briefing", "write_briefing", "write_company_briefing"]
 
@@ -88,7 +89,9 @@ def _briefing_parts(report: Report, company: str | None = None) -> Iterator[str]
         title = "Human-rights disclosure coverage"
         toc = _toc(view, companies)
         body = itertools.chain(
-            [_overview(view), _not_assessed(report.meta), _changes_overview(view)],
+            [_overview(view), salient_section(report, company_anchor), references_section(report, company_anchor),
+             _not_assessed(report.meta),
+             _changes_overview(view)],
             (_framework_section(view, fw) for fw in report.framework_ids),
             ['<section id="companies"><h2>Companies</h2></section>'],
             (_company_section(view, name) for name in companies),
@@ -96,7 +99,8 @@ def _briefing_parts(report: Report, company: str | None = None) -> Iterator[str]
     else:
         title = f"Human-rights disclosure coverage: {company}"
         toc = ""
-        body = [_peer_position(view, company), _company_section(view, company, heading_level=2)]
+        body = [_peer_position(view, company), salient_section(report, company_anchor, company),
+                references_section(report, company_anchor, company), _company_section(view, company, heading_level=2)]
     return _page(title, _header(title, report.meta), toc, body)
 
 
@@ -181,7 +185,10 @@ def _toc(view: _View, companies: list[str]) -> str:
         for fw in view.report.framework_ids
     )
     co_links = "".join(f'<li><a href="#{company_anchor(c)}">{_esc(c)}</a></li>' for c in companies)
-    changes = '<li><a href="#changes">Changes since last run</a></li>' if len(view.changes) else ""
+    beside = "".join(f'<li><a href="#{table}">{text}</a></li>' for table, text in
+                     (("salient", "Salient issues"), ("references", "Published scores beside hrdc's"))
+                     if len(view.report.tables[table]))
+    changes = beside + ('<li><a href="#changes">Changes since last run</a></li>' if len(view.changes) else "")
     return (
         '<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>'
         f'<li><a href="#overview">Overview</a></li>{changes}'

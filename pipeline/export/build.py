@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..compare import CHANGE_COLUMNS, compare_runs, previous_run
 from ..elements import rdr_element_table
+from ..references import bundled_aliases, bundled_references, match_references
 from ..store import StoreError, Workspace
 from ..taxonomy import load_taxonomy
 from .model import Report
@@ -52,9 +53,22 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
         "not_assessed": dict(zip(not_assessed["company"], not_assessed["reason"])),
         "model_languages": stats.get("model_languages", ["en"]),
     }
-    return Report(coverage=coverage, frameworks=ws.framework_scores(run_id), changes=changes,
+    frameworks = ws.framework_scores(run_id)
+    references = _references(ws, set(scores["company"]) | set(frameworks["company"]))
+    return Report(coverage=coverage, frameworks=frameworks, changes=changes,
                   documents=documents, meta=meta, criteria=criteria,
-                  evidence_source=_evidence_source(ws, run_id), rdr_elements=rdr_elements)
+                  evidence_source=_evidence_source(ws, run_id), rdr_elements=rdr_elements,
+                  references=references)
+
+
+def _references(ws: Workspace, companies: set[str]) -> pd.DataFrame:
+    """Published scores of ``companies``: those loaded into the workspace, and the bundled ones
+    of every benchmark edition the workspace does not hold (a loaded file replaces them)."""
+    stored, bundled = ws.references(), bundled_references()
+    loaded = set(zip(stored["benchmark"], stored["edition"]))
+    bundled = bundled[[key not in loaded for key in zip(bundled["benchmark"], bundled["edition"])]]
+    aliases = pd.concat([bundled_aliases(), ws.reference_aliases()], ignore_index=True)
+    return match_references(pd.concat([stored, bundled], ignore_index=True), sorted(companies), aliases)
 
 
 def _evidence_source(ws: Workspace, run_id: int) -> Callable[[pd.DataFrame], pd.Series]:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..compare import CHANGE_SCHEMA
+from .beside import reference_table, salient_table
 from .frameworks import order_frameworks
 
 __all__ = [
@@ -74,6 +75,14 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "language": "str", "language_confidence": "float64", "retrieved_at": "str", "sha256": "str",
         "n_passages": "Int64", "flags": "str",
     },
+    # coverage per salient issue (pipeline.salient.DEFINITION)
+    "salient": {"company": "str", "issue": "str", "title": "str", "score": "float64", "n_criteria": "Int64",
+                "frameworks": "str"},
+    # published benchmark scores matched to the report's companies, beside hrdc's score
+    "references": {
+        "company": "str", "benchmark": "str", "edition": "str", "indicator": "str", "title": "str",
+        "score": "float64", "hrdc_score": "float64", "published_company": "str", "source": "str",
+    },
 }
 # Inputs may omit these columns; everything else in a schema is required.
 _OPTIONAL_INPUT = {
@@ -82,6 +91,7 @@ _OPTIONAL_INPUT = {
                 "evidence_removed", "quotes_added", "quotes_removed"},
     "documents": {"kind", "title", "doctype", "language", "language_confidence", "retrieved_at", "sha256",
                   "n_passages", "flags"},
+    "references": {"title", "hrdc_score", "source"},
 }
 
 
@@ -111,13 +121,16 @@ class Report:
     evidence_source: Callable[[pd.DataFrame], Iterable[Any]] | None = None
     #: RDR element answers in RDR's element-results format (:func:`pipeline.elements.rdr_element_table`).
     rdr_elements: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Published scores matched to the report's companies (:func:`pipeline.references.match_references`):
+    #: company, benchmark, edition, indicator, score, published_company, source.
+    references: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
-        for name in ("coverage", "frameworks", "changes", "documents"):
+        for name in ("coverage", "frameworks", "changes", "documents", "references"):
             frame = getattr(self, name)
             if not isinstance(frame, pd.DataFrame):
                 raise TypeError(f"Report.{name} must be a pandas DataFrame, got {type(frame).__name__}")
-            if name in ("changes", "documents") and frame.empty and not len(frame.columns):
+            if name in ("changes", "documents", "references") and frame.empty and not len(frame.columns):
                 continue
             required = [c for c in TABLE_SCHEMAS[name] if c not in _OPTIONAL_INPUT.get(name, ())]
             if name == "coverage" and self.evidence_source is not None:
@@ -137,7 +150,7 @@ class Report:
 
     @cached_property
     def tables(self) -> Mapping[str, pd.DataFrame]:
-        """The five exported tables with the columns and dtypes of :data:`TABLE_SCHEMAS`.
+        """The exported tables with the columns and dtypes of :data:`TABLE_SCHEMAS`.
 
         Each table is built when first read; the exporters stream the big ones with
         :meth:`iter_table` instead.
@@ -148,7 +161,15 @@ class Report:
             "frameworks": lambda: conform(self.frameworks, "frameworks"),
             "changes": lambda: conform(self.changes, "changes"),
             "documents": lambda: conform(self.documents, "documents"),
+            "salient": lambda: conform(salient_table(self.coverage_summary), "salient"),
+            "references": lambda: conform(self._references, "references"),
         })
+
+    @property
+    def _references(self) -> pd.DataFrame:
+        if self.references.empty:
+            return pd.DataFrame(columns=list(TABLE_SCHEMAS["references"]))
+        return reference_table(self.references, self.frameworks, self.coverage_summary)
 
     @cached_property
     def coverage_summary(self) -> pd.DataFrame:

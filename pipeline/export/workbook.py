@@ -22,6 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from ..references import ATTRIBUTIONS, CAVEAT
+from ..salient import DEFINITION, load_salient_issues
 from .files import Exporter, atomic_path, safe_http_url
 from .frameworks import order_frameworks
 from .model import CHUNK_COMPANIES, SCORE_COLOURS, Report, evidence_table, is_missing, parse_evidence
@@ -63,6 +65,8 @@ def build_workbook(report: Report, chunk_companies: int = CHUNK_COMPANIES) -> Wo
     """
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet("summary")
+    _salient_sheet(workbook.create_sheet("salient issues"), report)
+    _references_sheet(workbook.create_sheet("references"), report)
     grids = {fw: workbook.create_sheet(_sheet_title(fw)) for fw in report.framework_ids}
     evidence, changes, documents = (workbook.create_sheet(n) for n in ("evidence", "changes", "documents"))
     _summary_sheet(summary, report)
@@ -99,6 +103,48 @@ def _summary_sheet(ws: WriteOnlyWorksheet, report: Report) -> None:
         values = [scores.at[company, fw] if company in scores.index else np.nan for fw in columns]
         ws.append([_value(ws, v) for v in (company, sectors.get(company, ""), *values)])
     _score_scale(ws, 3, len(columns) + 2, 2, len(companies) + 1)
+
+
+def _salient_sheet(ws: WriteOnlyWorksheet, report: Report) -> None:
+    """Companies x salient issues grid of coverage scores, with the definition below it."""
+    issues = load_salient_issues()
+    salient = report.tables["salient"]
+    scores = {(c, i): s for c, i, s in zip(salient["company"], salient["issue"], salient["score"])}
+    sectors = report.coverage_summary.drop_duplicates("company").set_index("company")["sector"]
+    companies = sorted(set(sectors.index) | set(salient["company"]), key=str.casefold)
+    ws.freeze_panes = "C2"
+    _widths(ws, {1: 28, 2: 18, **{c: 16 for c in range(3, len(issues.titles) + 3)}})
+    ws.append(_header(ws, ["company", "sector", *issues.titles.values()]))
+    for company in companies:
+        values = [scores.get((company, issue), np.nan) for issue in issues.titles]
+        ws.append([_value(ws, v) for v in (company, sectors.get(company, ""), *values)])
+    _score_scale(ws, 3, len(issues.titles) + 2, 2, len(companies) + 1)
+    ws.append([])
+    for note in (DEFINITION, *(f"{t}: {d}" for t, d in zip(issues.titles.values(), issues.descriptions.values())),
+                 f"Source: {issues.attribution} {issues.source}"):
+        ws.append([_value(ws, note)])
+
+
+_REFERENCE_SHEET_COLUMNS = {
+    "company": "company", "benchmark": "benchmark", "edition": "edition", "indicator": "indicator",
+    "title": "title", "score": "published score", "hrdc_score": "hrdc score",
+    "published_company": "published as", "source": "source",
+}
+
+
+def _references_sheet(ws: WriteOnlyWorksheet, report: Report) -> None:
+    """Published benchmark scores beside hrdc's, one row per company x indicator, then the caveat
+    and the attribution of each benchmark shown."""
+    table = report.tables["references"][list(_REFERENCE_SHEET_COLUMNS)].rename(columns=_REFERENCE_SHEET_COLUMNS)
+    _table_sheet(ws, [table], table.columns)
+    ws.append([])
+    if table.empty:
+        ws.append([_value(ws, "No published score matches a company of this report; add files with "
+                              "--reference and names with --aliases.")])
+    ws.append([_value(ws, CAVEAT)])
+    for benchmark in dict.fromkeys(table["benchmark"]):
+        if benchmark in ATTRIBUTIONS:
+            ws.append([_value(ws, ATTRIBUTIONS[benchmark])])
 
 
 def _framework_sheet(ws: WriteOnlyWorksheet, report: Report, framework: str,
