@@ -47,7 +47,7 @@ def run_all(
     out: str | Path,
     settings: Settings,
     *,
-    formats: Sequence[str] = ("csv", "xlsx", "parquet", "html"),
+    formats: Sequence[str] = ("csv", "xlsx", "parquet", "html", "docx"),
     progress: bool = True,
 ) -> RunResult:
     """Run every stage; each skips what the workspace already holds, so a rerun resumes."""

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from pipeline.export import (
     COVERAGE_COLUMNS,
     TABLE_SCHEMAS,
+    brief_filename,
     evidence_table,
     read_table,
     safe_http_url,
@@ -22,11 +23,12 @@ TABLES = ("coverage", "evidence", "frameworks", "changes", "documents")
 def test_write_exports_writes_every_file(synthetic_report, tmp_path):
     paths = write_exports(synthetic_report, tmp_path / "out")
 
-    assert set(paths) == {"csv", "xlsx", "parquet", "html"}
+    assert set(paths) == {"csv", "xlsx", "parquet", "html", "docx"}
     names = {p.name for ps in paths.values() for p in ps}
     expected = {f"{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")}
-    assert names == expected | {"coverage.xlsx", "briefing.html"}
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)
+    briefs = {brief_filename(c) for c in synthetic_report.coverage["company"].unique()}
+    assert len(briefs) == 3 and names == expected | {"coverage.xlsx", "briefing.html"} | briefs
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names - briefs | {"briefs"})
     assert all(p.stat().st_size > 0 for ps in paths.values() for p in ps)
 
 

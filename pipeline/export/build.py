@@ -54,7 +54,8 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
     }
     return Report(coverage=coverage, frameworks=ws.framework_scores(run_id), changes=changes,
                   documents=documents, meta=meta, criteria=criteria,
-                  evidence_source=_evidence_source(ws, run_id), rdr_elements=rdr_elements)
+                  evidence_source=_evidence_source(ws, run_id), rdr_elements=rdr_elements,
+                  previous_frameworks=ws.framework_scores(before) if before else pd.DataFrame())
 
 
 def _evidence_source(ws: Workspace, run_id: int) -> Callable[[pd.DataFrame], pd.Series]:

@@ -111,6 +111,8 @@ class Report:
     evidence_source: Callable[[pd.DataFrame], Iterable[Any]] | None = None
     #: RDR element answers in RDR's element-results format (:func:`pipeline.elements.rdr_element_table`).
     rdr_elements: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The framework scores of the previous scoring run (same columns as ``frameworks``; may be empty).
+    previous_frameworks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         for name in ("coverage", "frameworks", "changes", "documents"):
