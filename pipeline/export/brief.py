@@ -49,6 +49,7 @@ class Quote:
     page: int | None
     retrieved_at: str
     sha256: str
+    future: bool = False  # a commitment about the future, not current practice
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ def _quote(company: str, sector: Any, verdict: str, ev: Mapping[str, Any]) -> Qu
         page = None
     return Quote(company=company, sector=str(sector or ""), verdict=verdict, text=str(ev.get("quote", "")),
                  url=str(ev.get("url") or ""), page=page, retrieved_at=str(ev.get("retrieved_at") or "")[:10],
-                 sha256=str(ev.get("sha256") or ""))
+                 sha256=str(ev.get("sha256") or ""), future=bool(ev.get("future", False)))
 
 
 def _absence(docs: pd.DataFrame, missing: str) -> str:

@@ -187,6 +187,8 @@ def _quote(doc: DocxDocument, quote: Quote, label: str) -> None:
     para = doc.add_paragraph()
     para.add_run(label).bold = True
     para.add_run(_clean(f"“{quote.text}”"))
+    if quote.future:
+        para.add_run(" (a future commitment, not current practice)").italic = True
     _muted(doc.add_paragraph(), "Source: " + source_line(quote))
 
 
