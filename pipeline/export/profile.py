@@ -130,7 +130,8 @@ def build_profiles(report: Report) -> dict[str, CompanyProfile]:
         ranked = areas[areas["company"] == company].sort_values(["score", "label"], ascending=[False, True])
         strongest = [_area(r) for r in ranked[ranked["score"] > 0].head(AREAS_SHOWN).itertuples()]
         shown = {a.label for a in strongest}
-        weakest = [_area(r) for r in ranked.iloc[::-1].itertuples() if r.label not in shown][:AREAS_SHOWN]
+        weakest = [_area(r) for r in ranked.iloc[::-1].itertuples()
+                   if r.label not in shown and r.score < 100][:AREAS_SHOWN]
         profiles[company] = CompanyProfile(
             company=company, sector=sector, documents=_documents_by_type(documents[documents["company"] == company]),
             standings=standings, changes=summary, strongest=strongest, weakest=weakest,
