@@ -542,7 +542,8 @@ def _documents_table(docs: pd.DataFrame, languages: Sequence[str] = ("en",)) -> 
         rows.append(
             f"<tr><td>{title}<div class=small>{_link(rec['url'])}</div></td>"
             f"<td>{_esc(doctype)}<div class=small>{_esc(rec['kind'])}{' · ' + _esc(lang) if lang else ''}</div></td>"
-            f"<td>{_esc(str(rec['retrieved_at'])[:10])}</td><td class=num>{_num(rec['n_passages'])}</td>"
+            f"<td class=nowrap data-label='retrieved '>{_esc(str(rec['retrieved_at'])[:10])}</td>"
+            f"<td class=num data-label='passages '>{_num(rec['n_passages'])}</td>"
             f"<td>{flags}</td></tr>"
         )
     return (

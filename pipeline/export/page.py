@@ -154,6 +154,11 @@ footer { text-align:center; color:var(--muted); font-size:12px; padding:0 14px 3
   table.crit-table td.verdict .npass { display:inline; margin-left:4px; }
   tr.row-full td:first-child, tr.row-partial td:first-child, tr.row-none td:first-child { box-shadow:none; }
   tr.row-full { box-shadow:inset 3px 0 var(--full); } tr.row-partial { box-shadow:inset 3px 0 #e0a53a; }
+  table.docs thead { display:none; } table.docs, table.docs tbody, table.docs tr { display:block; }
+  table.docs tr { padding:6px 0; border-bottom:1px solid var(--line); }
+  table.docs td { display:inline-block; border:0; padding:1px 8px 1px 0; vertical-align:top; }
+  table.docs td:first-child { display:block; }
+  table.docs td[data-label]::before { content:attr(data-label); color:var(--muted); }
 }
 @media print { body { background:#fff; } section.company { break-before:page; } nav.toc { break-after:page; }
   section { border:0; padding:0; } details.criteria > summary { background:none; } .back, .order-control { display:none; } }
