@@ -183,3 +183,24 @@ def test_not_assessed_companies_and_unread_documents_are_said_not_scored(synthet
     assert "was collected" not in p1a[:p1a.index("</li>")]  # it has a privacy policy
     quiet = render_briefing(synthetic_report)
     assert 'id="not-assessed"' not in quiet
+
+
+def test_no_changes_since_a_previous_run_is_said_and_a_first_run_shows_no_previous_run(synthetic_report):
+    first = render_briefing(replace(synthetic_report, changes=pd.DataFrame(),
+                                    meta={**synthetic_report.meta, "previous_run": None}))
+    assert "<dt>previous run</dt>" not in first and 'id="changes"' not in first
+    assert first.count("First scoring run of this workspace") == 3  # in each company's profile
+
+    quiet = render_briefing(replace(synthetic_report, changes=pd.DataFrame(),
+                                    meta={**synthetic_report.meta, "previous_run": 7}))
+    section = quiet[quiet.index('<section id="changes">'):]
+    assert section.startswith('<section id="changes"><h2>Changes since last run</h2><p>No changes since run 7:')
+    assert quiet.count("No changes since run 7.") == 3
+    assert "<dt>previous run</dt><dd>7</dd>" in quiet
+
+
+def test_companies_are_listed_best_first_with_their_alphabetical_place(synthetic_report, page):
+    sections = re.findall(r'<section class="company" id="([^"]+)" style="--by-score:(\d+);--by-name:(\d+)">', page)
+    assert [s[0] for s in sections] == [company_anchor(c) for c in ("Globex Platforms", "Acme Telecom", EVIL)]
+    assert [int(s[1]) for s in sections] == [0, 1, 2]
+    assert [int(s[2]) for s in sections] == [2, 1, 0]  # "<script>..." sorts first by name
