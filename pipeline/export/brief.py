@@ -86,7 +86,8 @@ class Brief:
 def build_briefs(report: Report, companies: Sequence[str] | None = None) -> dict[str, Brief]:
     """The brief of every company of ``report`` (or only ``companies``), by company name.
 
-    The evidence of every company is read once, to find each criterion's strongest peer quote.
+    Every company's evidence is read once to find each criterion's strongest peer quote, and
+    again, company by company, for its own quotes.
     """
     profiles = build_profiles(report)
     coverage = applicable_rows(report.coverage_summary)
@@ -94,7 +95,8 @@ def build_briefs(report: Report, companies: Sequence[str] | None = None) -> dict
     sectors = coverage.drop_duplicates("company").set_index("company")["sector"].astype(str)
     best = _best_quotes(report)
     answers = element_answers(report)
-    questions = {e.id: e.text.strip() for c in load_taxonomy().leaves for e in c.elements}
+    taxonomy = load_taxonomy()
+    questions = {e.id: e.text.strip() for c in taxonomy.leaves for e in c.elements}
     documents = report.tables["documents"]
     wanted = list(profiles) if companies is None else list(companies)
     briefs = {}
@@ -125,7 +127,6 @@ def build_briefs(report: Report, companies: Sequence[str] | None = None) -> dict
             if len(gaps) >= MAX_GAPS or per_framework.get(fw, 0) >= MAX_GAPS_PER_FRAMEWORK:
                 continue
             per_framework[fw] = per_framework.get(fw, 0) + 1
-            taxonomy = load_taxonomy()
             wording = taxonomy.get(rec["criterion"]).description if rec["criterion"] in taxonomy else ""
             title = str(rec["title"]) or rec["criterion"]
             unanswered = tuple(
