@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | $(PYTHON) -c "import h
 .PHONY: venv demo test wheel-check bench clean help
 
 help:
-	@echo "make demo   set up .venv and run the whole pipeline on the bundled demo corpus"
+	@echo "make demo   set up .venv, run the whole pipeline on the bundled demo corpus, photograph the briefing"
 	@echo "make test   set up .venv with dev extras and run the test suite"
 	@echo "make wheel-check  build the wheel, install it in a fresh venv, run hrdc demo and a Dask job from it"
 	@echo "make bench  run the benchmark scripts (needs ../shared/data)"
@@ -25,6 +25,7 @@ venv: $(STAMP)
 
 demo: venv
 	$(BIN)/hrdc demo --out demo-output
+	$(BIN)/python scripts/screenshots.py demo-output
 
 test: venv
 	$(BIN)/python -m pytest -q

@@ -18,7 +18,7 @@ from . import __version__
 
 log = logging.getLogger("hrdc")
 
-EXPORT_FORMATS = ("csv", "xlsx", "parquet", "html")
+EXPORT_FORMATS = ("csv", "xlsx", "parquet", "html", "docx")
 
 
 class UsageError(ValueError):
@@ -159,6 +159,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     for fmt, paths in written.items():
         for path in paths:
             print(f"{fmt:8s} {path}")
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    import difflib
+
+    from .export import build_briefs, build_report, write_brief_docx
+
+    with _workspace(args) as ws:  # the evidence is read from the store while the brief is built
+        report = build_report(ws)
+        known = sorted(set(report.coverage_summary["company"]), key=str.casefold)
+        folded = {c.casefold(): c for c in known}
+        company = folded.get(args.company.casefold())
+        if company is None:
+            close = difflib.get_close_matches(args.company.casefold(), list(folded), n=3, cutoff=0.4)
+            close += [k for k in folded if args.company.casefold() in k and k not in close]
+            hint = ", ".join(repr(folded[k]) for k in close) if close else ", ".join(map(repr, known[:10]))
+            raise UsageError(f"--company {args.company!r}: no such company in {args.workspace}; "
+                             f"{'did you mean' if close else 'known companies:'} {hint}")
+        path = write_brief_docx(build_briefs(report, [company])[company], args.output)
+    print(f"docx     {path}")
     return 0
 
 
@@ -359,11 +380,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", required=True)
     _add_processing(p)
 
-    p = add("export", cmd_export, "write coverage tables and the briefing")
+    p = add("export", cmd_export, "write coverage tables, the briefing and every company's engagement brief")
     p.add_argument("--workspace", required=True)
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--format", default=",".join(EXPORT_FORMATS), help="comma-separated: csv,xlsx,parquet,html")
+    p.add_argument("--format", default=",".join(EXPORT_FORMATS), help="comma-separated: csv,xlsx,parquet,html,docx")
     _add_references(p)
+
+    p = add("brief", cmd_brief, "write one company's engagement brief (gaps, questions, peer practice) as DOCX")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--company", required=True, help="company name as in the companies file (any case)")
+    p.add_argument("-o", "--output", required=True, help="the .docx file to write")
 
     p = add("classify", cmd_classify, "tag JSONL passages {id, text[, context]} with every criterion")
     p.add_argument("input", help="input JSONL")

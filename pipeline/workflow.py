@@ -47,7 +47,7 @@ def run_all(
     out: str | Path,
     settings: Settings,
     *,
-    formats: Sequence[str] = ("csv", "xlsx", "parquet", "html"),
+    formats: Sequence[str] = ("csv", "xlsx", "parquet", "html", "docx"),
     references: Sequence[str | Path] = (),
     aliases: Sequence[str | Path] = (),
     progress: bool = True,

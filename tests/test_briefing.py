@@ -58,7 +58,7 @@ def test_only_http_links_and_no_external_loads(page):
     assert not [a for t, a in tags if t == "link" and not a.get("href", "").startswith("data:")]
     assert "url(" not in page and "@import" not in page
     # the javascript: URL is still shown, as plain text
-    assert re.search(r'<span class="nolink"[^>]*>javascript:alert\(1\)</span>', page)
+    assert re.search(r'<span class="path"[^>]*>javascript:alert\(1\)</span>', page)
 
 
 def test_every_company_has_an_anchor_and_a_toc_link(synthetic_report, page):
@@ -97,8 +97,8 @@ def test_future_and_negative_statements_are_marked(page):
 
 def test_charts_are_embedded_pngs(synthetic_report, page):
     srcs = [a["src"] for t, a in _Tags(page).tags if t == "img"]
-    # overview heatmap + a ranking and a criteria heatmap per framework
-    assert len(srcs) == 1 + 2 * len(synthetic_report.framework_ids)
+    # a ranking per framework (the heatmaps are HTML tables)
+    assert len(srcs) == len(synthetic_report.framework_ids)
     for src in srcs:
         assert base64.b64decode(src.split(",", 1)[1]).startswith(b"\x89PNG\r\n\x1a\n")
     assert plt.get_fignums() == []  # no figure left open in pyplot's registry
@@ -110,7 +110,7 @@ def test_long_charts_are_split_into_panels(synthetic_report, monkeypatch):
     monkeypatch.setattr(briefing, "PANEL_ROWS", 2)  # 3 companies -> 2 panels per chart
     imgs = [a for t, a in _Tags(render_briefing(synthetic_report)).tags if t == "img"]
 
-    assert len(imgs) == 2 * (1 + 2 * len(synthetic_report.framework_ids))
+    assert len(imgs) == 2 * len(synthetic_report.framework_ids)
     alts = [a["alt"] for a in imgs]
     assert alts[0].endswith("rows 1 to 2 of 3") and alts[1].endswith("rows 3 to 3 of 3")
     heights = [int.from_bytes(base64.b64decode(a["src"].split(",", 1)[1])[20:24], "big") for a in imgs]
@@ -175,10 +175,32 @@ def test_not_assessed_companies_and_unread_documents_are_said_not_scored(synthet
     assert "not read: fr" in page  # the French privacy policy of the other company
     evil = page[page.index(f'id="{company_anchor("<script>alert(1)</script> Corp")}"'):]
     evil = evil[:evil.index("</section>")]
-    g2 = evil[evil.index(">rdr.G2<"):]
-    g2 = g2[:g2.index("</tr>")]
-    assert "No disclosure found." in g2 and "No human-rights policy was collected." in g2
-    p1a = evil[evil.index(">rdr.P1a<"):]
-    assert "was collected" not in p1a[:p1a.index("</tr>")]  # it has a privacy policy
+    folded = evil[evil.index('<details class="none-rows">'):]  # criteria without disclosure, under a count
+    assert re.match(r'<details class="none-rows"><summary>\d+ criteria with no disclosure found</summary>', folded)
+    g2 = folded[folded.index(">rdr.G2<"):]
+    assert "No human-rights policy was collected." in g2[:g2.index("</li>")]
+    p1a = folded[folded.index(">rdr.P1a<"):]
+    assert "was collected" not in p1a[:p1a.index("</li>")]  # it has a privacy policy
     quiet = render_briefing(synthetic_report)
     assert 'id="not-assessed"' not in quiet
+
+
+def test_no_changes_since_a_previous_run_is_said_and_a_first_run_shows_no_previous_run(synthetic_report):
+    first = render_briefing(replace(synthetic_report, changes=pd.DataFrame(),
+                                    meta={**synthetic_report.meta, "previous_run": None}))
+    assert "<dt>previous run</dt>" not in first and 'id="changes"' not in first
+    assert first.count("First scoring run of this workspace") == 3  # in each company's profile
+
+    quiet = render_briefing(replace(synthetic_report, changes=pd.DataFrame(),
+                                    meta={**synthetic_report.meta, "previous_run": 7}))
+    section = quiet[quiet.index('<section id="changes">'):]
+    assert section.startswith('<section id="changes"><h2>Changes since last run</h2><p>No changes since run 7:')
+    assert quiet.count("No changes since run 7.") == 3
+    assert "<dt>previous run</dt><dd>7</dd>" in quiet
+
+
+def test_companies_are_listed_best_first_with_their_alphabetical_place(synthetic_report, page):
+    sections = re.findall(r'<section class="company" id="([^"]+)" style="--by-score:(\d+);--by-name:(\d+)">', page)
+    assert [s[0] for s in sections] == [company_anchor(c) for c in ("Globex Platforms", "Acme Telecom", EVIL)]
+    assert [int(s[1]) for s in sections] == [0, 1, 2]
+    assert [int(s[2]) for s in sections] == [2, 1, 0]  # "<script>..." sorts first by name

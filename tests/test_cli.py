@@ -27,9 +27,9 @@ def test_missing_workspace_is_one_clear_error(tmp_path, capsys):
 
 
 def test_unknown_export_format_names_the_choices(tmp_path, capsys):
-    code = main(["export", "--workspace", str(tmp_path), "--out", str(tmp_path / "o"), "--format", "csv,docx"])
+    code = main(["export", "--workspace", str(tmp_path), "--out", str(tmp_path / "o"), "--format", "csv,pdf"])
     assert code == 2
-    assert "docx" in capsys.readouterr().err
+    assert "pdf" in capsys.readouterr().err
 
 
 def test_bad_settings_file_is_named(tmp_path, capsys):

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from pipeline.export import (
     COVERAGE_COLUMNS,
     TABLE_SCHEMAS,
+    brief_filename,
     evidence_table,
     read_table,
     safe_http_url,
@@ -22,11 +23,12 @@ TABLES = ("coverage", "evidence", "frameworks", "changes", "documents", "salient
 def test_write_exports_writes_every_file(synthetic_report, tmp_path):
     paths = write_exports(synthetic_report, tmp_path / "out")
 
-    assert set(paths) == {"csv", "xlsx", "parquet", "html"}
+    assert set(paths) == {"csv", "xlsx", "parquet", "html", "docx"}
     names = {p.name for ps in paths.values() for p in ps}
     expected = {f"{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")}
-    assert names == expected | {"coverage.xlsx", "briefing.html"}
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)
+    briefs = {brief_filename(c) for c in synthetic_report.coverage["company"].unique()}
+    assert len(briefs) == 3 and names == expected | {"coverage.xlsx", "briefing.html"} | briefs
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names - briefs | {"briefs"})
     assert all(p.stat().st_size > 0 for ps in paths.values() for p in ps)
 
 
@@ -71,8 +73,8 @@ def test_xlsx_sheets_panes_and_colour_scale(synthetic_report, tmp_path):
     write_exports(synthetic_report, tmp_path, formats=["xlsx"])
     wb = load_workbook(tmp_path / "coverage.xlsx")
 
-    assert wb.sheetnames == ["summary", "salient issues", "references", "rdr", "gni", "ungp", "msa", "evidence",
-                             "changes", "documents"]
+    assert wb.sheetnames == ["summary", "profiles", "salient issues", "references", "rdr", "gni", "ungp", "msa",
+                             "evidence", "changes", "documents"]
     rdr = wb["rdr"]
     assert rdr.freeze_panes == "C3"
     assert [c.value for c in rdr[1]][2:] == ["rdr.G1", "rdr.G2", "rdr.F1a", "rdr.P1a"]
@@ -84,11 +86,29 @@ def test_xlsx_sheets_panes_and_colour_scale(synthetic_report, tmp_path):
         rules = [r for cf in wb[name].conditional_formatting for r in cf.rules]
         assert rules and all(r.type == "colorScale" for r in rules), name
         assert len(rules[0].colorScale.cfvo) == 3
-    for name in ("summary", "evidence", "changes", "documents"):
+    for name in ("summary", "profiles", "evidence", "changes", "documents"):
         assert wb[name].freeze_panes == "B2"
     assert [c.value for c in wb["evidence"][1]][:8] == [
         "company", "criterion", "verdict", "quote", "url", "page", "retrieved_at", "sha256"]
     assert wb["rdr"].column_dimensions["A"].width == 28
+
+
+def test_xlsx_profiles_sheet_has_rank_sector_median_and_areas(synthetic_report, tmp_path):
+    write_exports(synthetic_report, tmp_path, formats=["xlsx"])
+    sheet = load_workbook(tmp_path / "coverage.xlsx")["profiles"]
+    rows = list(sheet.values)
+    header, body = list(rows[0]), [dict(zip(rows[0], r)) for r in rows[1:]]
+
+    assert header[:7] == ["company", "sector", "framework", "score", "rank", "sector_median", "change_points"]
+    acme_rdr = next(r for r in body if r["company"] == "Acme Telecom" and r["framework"] == "RDR")
+    # Acme is the only telecom company: the sector median is its own score
+    assert acme_rdr["rank"] == "2 of 3" and acme_rdr["sector_median"] == acme_rdr["score"] == 75
+    assert acme_rdr["change"].startswith("First scoring run")
+    globex = next(r for r in body if r["company"] == "Globex Platforms" and r["framework"] == "GNI")
+    assert globex["sector_median"] == 62.5  # the median of Globex (100) and the other platform (25)
+    # ties by name; nothing is weak when every criterion is fully covered
+    assert globex["strongest"] == "GNI (100); Modern Slavery Act (100)" and globex["weakest"] is None
+    assert globex["documents"] is None  # no document listed for Globex
 
 
 def test_xlsx_stores_formula_like_text_as_text(synthetic_report, tmp_path):

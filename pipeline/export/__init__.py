@@ -3,7 +3,8 @@
 A :class:`Report` (:mod:`.model`) holds plain DataFrames, built from a workspace by
 :func:`build_report` (:mod:`.build`). Each output format has one exporter class behind the
 :class:`Exporter` interface (as in ``scrapy.exporters``): :mod:`.tables` (CSV, Parquet),
-:mod:`.workbook` (XLSX) and :mod:`.briefing` (HTML, with :mod:`.charts` and :mod:`.page`).
+:mod:`.workbook` (XLSX), :mod:`.briefing` (HTML, with :mod:`.charts` and :mod:`.page`) and
+:mod:`.brief_docx` (one engagement brief per company, from :mod:`.brief` and :mod:`.profile`).
 :func:`write_exports` runs the requested ones.
 
 Example
@@ -22,6 +23,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..store import Workspace
+from .brief import Brief, build_briefs
+from .brief_docx import DocxExporter, brief_filename, write_brief_docx
 from .briefing import HtmlExporter
 from .build import build_report
 from .files import Exporter, atomic_path, safe_http_url
@@ -30,17 +33,21 @@ from .tables import CsvExporter, ParquetExporter, read_table
 from .workbook import XlsxExporter, build_workbook
 
 __all__ = [
+    "Brief",
     "CHUNK_COMPANIES",
     "COVERAGE_COLUMNS",
     "EXPORTERS",
     "TABLE_SCHEMAS",
     "CsvExporter",
+    "DocxExporter",
     "Exporter",
     "HtmlExporter",
     "ParquetExporter",
     "Report",
     "XlsxExporter",
     "atomic_path",
+    "brief_filename",
+    "build_briefs",
     "build_report",
     "build_workbook",
     "evidence_table",
@@ -48,18 +55,19 @@ __all__ = [
     "parse_evidence",
     "read_table",
     "safe_http_url",
+    "write_brief_docx",
     "write_exports",
 ]
 
 EXPORTERS: dict[str, type[Exporter]] = {
-    cls.format: cls for cls in (CsvExporter, XlsxExporter, ParquetExporter, HtmlExporter)
+    cls.format: cls for cls in (CsvExporter, XlsxExporter, ParquetExporter, HtmlExporter, DocxExporter)
 }
 
 
 def write_exports(
     report: Report,
     out_dir: str | os.PathLike[str],
-    formats: Iterable[str] = ("csv", "xlsx", "parquet", "html"),
+    formats: Iterable[str] = ("csv", "xlsx", "parquet", "html", "docx"),
     *,
     chunk_companies: int = CHUNK_COMPANIES,
     progress: bool = False,

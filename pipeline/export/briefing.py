@@ -1,8 +1,15 @@
 """``briefing.html``: a self-contained HTML briefing of a coverage :class:`~pipeline.export.Report`.
 
-One file, no network: CSS is inline and charts are PNGs (:mod:`pipeline.export.charts`)
-embedded as ``data:`` URIs. Every piece of crawled text (company names, titles, quotes, URLs)
-is escaped, and only absolute http(s) URLs become links.
+One file, no network and no script: CSS is inline, the bar charts are PNGs
+(:mod:`pipeline.export.charts`) embedded as ``data:`` URIs and shown at most as wide as the
+screen, the heatmaps are HTML tables with the criterion titles on hover, and two radio buttons
+order the companies by score or by name through CSS alone. Each company section holds its
+profile and engagement brief (:mod:`.company_html`) and its evidence, with the criteria of no
+disclosure folded under a count. Every piece of crawled text (company names, titles, quotes,
+URLs) is escaped, and only absolute http(s) URLs become links.
+
+The page is assembled from :data:`SECTIONS` and, per company, :data:`COMPANY_PARTS`: a new
+section is one more function in one of those tuples.
 
 Example
 -------
@@ -12,7 +19,6 @@ Example
 from __future__ import annotations
 
 import base64
-import html
 import itertools
 import os
 import re
@@ -25,23 +31,37 @@ import numpy as np
 import pandas as pd
 
 from ..doctype import DOCTYPE_LABELS
-from ..sources import answering_doctypes
-from ..rdr import short_id
 from ..records import stable_id
 from ..taxonomy import load_taxonomy
-from .charts import DPI, colour, comparison, heatmap, ranking
-from .files import Exporter, atomic_path, safe_http_url
+from .brief import briefs_of, element_answers, not_collected
+from .charts import DPI, colour, comparison, ranking
+from .company_html import brief_html, profile_html
+from .files import Exporter, atomic_path
 from .frameworks import framework_label, framework_name, order_frameworks
+from .markup import VERDICT_LABELS as _VERDICT_LABELS
+from .markup import esc as _esc
+from .markup import link as _link
+from .markup import num as _num
+from .markup import score_cell as _score_cell
+from .markup import verdict_badge as _verdict_badge
 from .model import Report, parse_evidence
 from .page import CSS, PAGE
 from .sections import references_section, salient_section
 
 __all__ = ["HtmlExporter", "company_anchor", "render_briefing", "write_briefing", "write_company_briefing"]
 
-_VERDICT_LABELS = {"full": "Full", "partial": "Partial", "none": "None"}
 # Companies per chart image. A run of a thousand companies gets several images instead of one
 # 50,000 px tall: each is drawn in bounded memory and stays under browsers' image size limits.
 PANEL_ROWS = 100
+# Companies per criteria heatmap table: narrow enough for a phone, set side by side when wide.
+HEATMAP_COMPANIES = 8
+# Radio buttons that reorder the company list and sections by CSS alone (the page runs no script).
+_ORDER_CONTROL = (
+    '<input type="radio" name="order" id="order-score" class="order" checked>'
+    '<input type="radio" name="order" id="order-name" class="order">'
+    '<p class="order-control">Companies in order: <label for="order-score">by score</label> '
+    '<label for="order-name">alphabetical</label></p>'
+)
 
 
 class HtmlExporter(Exporter):
@@ -87,20 +107,22 @@ def _briefing_parts(report: Report, company: str | None = None) -> Iterator[str]
         raise ValueError(f"company {company!r} is not in the report; known companies: {shown}")
     if company is None:
         title = "Human-rights disclosure coverage"
-        toc = _toc(view, companies)
+        toc = _ORDER_CONTROL + _toc(view)
         body = itertools.chain(
-            [_overview(view), salient_section(report, company_anchor), references_section(report, company_anchor),
-             _not_assessed(report.meta),
-             _changes_overview(view)],
+            (section(view) for section in SECTIONS),
             (_framework_section(view, fw) for fw in report.framework_ids),
-            ['<section id="companies"><h2>Companies</h2></section>'],
+            ['<section id="companies"><h2>Companies</h2><p class="small">In the order chosen above. '
+             "Each has its profile, its engagement brief and the evidence for every criterion.</p></section>"
+             '<div class="companies">'],
             (_company_section(view, name) for name in companies),
+            ["</div>"],
         )
     else:
         title = f"Human-rights disclosure coverage: {company}"
         toc = ""
         body = [_peer_position(view, company), salient_section(report, company_anchor, company),
-                references_section(report, company_anchor, company), _company_section(view, company, heading_level=2)]
+                references_section(report, company_anchor, company),
+                _company_section(view, company, heading_level=2, name_peers=False)]
     return _page(title, _header(title, report.meta), toc, body)
 
 
@@ -135,14 +157,7 @@ class _View:
         self.changes = tables["changes"]
         self.documents = tables["documents"]
         self.languages = tuple(report.meta.get("model_languages") or ("en",))
-        elements = report.rdr_elements
-        if len(elements):  # one answer per element (RDR's file repeats it per level)
-            # RDR's ids are zero-padded (P03a), the taxonomy's not (rdr.P3a)
-            firsts = elements.drop_duplicates(["Company", "Element"])
-            self.element_answers = {(company, short_id(indicator)): list(zip(g["Element"], g["Result"]))
-                                    for (company, indicator), g in firsts.groupby(["Company", "Indicator"], sort=False)}
-        else:
-            self.element_answers = {}
+        self.element_answers = element_answers(report)
         self.questions = {e.id: e.text for c in load_taxonomy().leaves for e in c.elements}
         frameworks = tables["frameworks"].drop_duplicates(["company", "framework"])
         self.scores = frameworks.pivot(index="company", columns="framework", values="score")
@@ -153,8 +168,19 @@ class _View:
         self.verdict_counts = counts.unstack("verdict", fill_value=0).reindex(
             columns=list(_VERDICT_LABELS), fill_value=0
         )
+        self.briefs = briefs_of(report)
         names = set(self.coverage["company"]) | set(tables["frameworks"]["company"])
-        self.companies = sorted(names, key=str.casefold)
+        self.by_name = sorted(names, key=str.casefold)
+        overall = self.overall
+        #: companies best first (mean of the framework scores), ties and unscored by name
+        self.companies = sorted(self.by_name, key=lambda c: (-overall.get(c, -1.0), c.casefold()))
+        self.name_order = {c: i for i, c in enumerate(self.by_name)}
+
+    @property
+    def overall(self) -> pd.Series:
+        """Mean of each company's top-level framework scores (the ranking order)."""
+        top = [c for c in self.scores.columns if "." not in c]
+        return self.scores[top].mean(axis=1, skipna=True).dropna()
 
     def grid(self, framework: str) -> pd.DataFrame:
         """Companies x criteria scores of one framework, criteria in taxonomy order."""
@@ -163,6 +189,14 @@ class _View:
         criteria = self.report.criteria_of(framework)["criterion"]
         return grid.reindex(columns=[c for c in criteria if c in grid.columns])
 
+    def not_applicable(self, framework: str) -> set[tuple[str, str]]:
+        """(company, criterion) pairs of ``framework`` whose coverage row has applicable == False."""
+        cov = self.coverage
+        if "applicable" not in cov.columns:
+            return set()
+        rows = cov[(cov["framework"] == framework) & cov["applicable"].map(lambda v: v is False or str(v).lower() == "false")]
+        return set(zip(rows["company"], rows["criterion"]))
+
 
 # ---------------------------------------------------------------- sections
 
@@ -170,8 +204,12 @@ class _View:
 def _header(title: str, meta: Mapping[str, Any]) -> str:
     items = []
     for key, value in meta.items():
+        if value is None or (isinstance(value, (Mapping, list, tuple, str)) and not value):
+            continue  # a first run has no previous run: say nothing rather than show an empty field
         if isinstance(value, Mapping):
             value = " · ".join(f"{str(k).replace('_', ' ')} {v}" for k, v in value.items())
+        elif isinstance(value, (list, tuple)):
+            value = ", ".join(map(str, value))
         items.append(f"<div><dt>{_esc(str(key).replace('_', ' '))}</dt><dd>{_esc(value)}</dd></div>")
     return (
         f'<header class="top"><p class="kicker">hrdc briefing</p><h1>{_esc(title)}</h1>'
@@ -179,21 +217,22 @@ def _header(title: str, meta: Mapping[str, Any]) -> str:
     )
 
 
-def _toc(view: _View, companies: list[str]) -> str:
+def _toc(view: _View) -> str:
     fw_links = "".join(
         f'<li><a href="#framework-{_esc(fw)}">{_esc(framework_name(fw))}</a></li>'
         for fw in view.report.framework_ids
     )
-    co_links = "".join(f'<li><a href="#{company_anchor(c)}">{_esc(c)}</a></li>' for c in companies)
+    co_links = "".join(f'<li style="--by-name:{view.name_order[c]}"><a href="#{company_anchor(c)}">{_esc(c)}</a></li>'
+                       for c in view.companies)
     beside = "".join(f'<li><a href="#{table}">{text}</a></li>' for table, text in
                      (("salient", "Salient issues"), ("references", "Published scores beside hrdc's"))
                      if len(view.report.tables[table]))
-    changes = beside + ('<li><a href="#changes">Changes since last run</a></li>' if len(view.changes) else "")
+    changes = beside + ('<li><a href="#changes">Changes since last run</a></li>' if view.report.meta.get("previous_run") else "")
     return (
         '<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>'
         f'<li><a href="#overview">Overview</a></li>{changes}'
         f'<li><a href="#rankings">Rankings by framework</a><ol>{fw_links}</ol></li>'
-        f'<li><a href="#companies">Companies</a><ol class="cols">{co_links}</ol></li>'
+        f'<li><a href="#companies">Companies</a><ol class="cols ordered">{co_links}</ol></li>'
         '<li><a href="#method">How to read this briefing</a></li></ol></nav>'
     )
 
@@ -202,25 +241,33 @@ def _overview(view: _View) -> str:
     scores = view.scores
     if scores.empty:
         return '<section id="overview"><h2>Overview</h2><p class="muted">No scores in this run.</p></section>'
-    chart = _panels(
-        scores.rename(columns=lambda fw: framework_label(fw).replace(" ", "\n", 1)),
-        lambda part: heatmap(part, annotate=True), "Heatmap of framework scores (0 to 100) per company",
-    )
-    head = "".join(f"<th class=num>{_esc(framework_label(fw))}</th>" for fw in scores.columns)
-    rows = []
-    for company in sorted(scores.index, key=str.casefold):
-        cells = "".join(_score_cell(scores.at[company, fw]) for fw in scores.columns)
-        rows.append(
-            f'<tr><th scope="row"><a href="#{company_anchor(company)}">{_esc(company)}</a></th>'
-            f"<td>{_esc(view.sectors.get(company, ''))}</td>{cells}</tr>"
-        )
+    sub = ["subfw" if "." in fw else "" for fw in scores.columns]  # RDR's categories, folded on a phone
+    head = "".join(f'<th class="num {cls}" title="{_esc(framework_name(fw))}">{_esc(framework_label(fw))}</th>'
+                   for fw, cls in zip(scores.columns, sub))
+    overall = view.overall
+
+    def body(order: list[str], cls: str) -> str:
+        rows = []
+        for company in order:
+            if company not in scores.index:
+                continue
+            cells = "".join(_score_cell(scores.at[company, fw], cls=cls) for fw, cls in zip(scores.columns, sub))
+            sector = view.sectors.get(company, "")
+            rows.append(
+                f'<tr><th scope="row"><a href="#{company_anchor(company)}">{_esc(company)}</a>'
+                f'{f"<span class=sector-line>{_esc(sector)}</span>" if sector else ""}</th>'
+                f"{_score_cell(overall.get(company, np.nan))}{cells}</tr>"
+            )
+        return f'<tbody class="{cls}">{"".join(rows)}</tbody>'
+
     return (
         '<section id="overview"><h2>Overview</h2>'
         "<p>Coverage score per framework, 0 (no disclosure found) to 100 (every criterion "
-        "fully covered). Company names link to the evidence behind each number.</p>"
-        f'<figure class="chart">{chart}</figure>'
-        f'<div class="scroll"><table class="grid"><thead><tr><th>Company</th><th>Sector</th>{head}'
-        f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
+        "fully covered); <em>All</em> is the mean of the framework scores and orders the companies. "
+        "Company names link to the evidence behind each number.</p>"
+        f'<div class="fit"><table class="grid overview"><thead><tr><th>Company</th>'
+        f'<th class=num title="mean of the framework scores">All</th>{head}</tr></thead>'
+        f'{body(view.companies, "by-score")}{body(view.by_name, "by-name")}</table></div></section>'
     )
 
 
@@ -237,15 +284,19 @@ def _not_assessed(meta: Mapping[str, Any]) -> str:
 
 def _changes_overview(view: _View) -> str:
     changes = view.changes
+    previous = view.report.meta.get("previous_run")
+    if not previous:
+        return ""  # a first run: the header says nothing about a previous run either
     if changes.empty:
-        return ""
+        return (f'<section id="changes"><h2>Changes since last run</h2><p>No changes since run {_esc(previous)}: '
+                "every criterion has the score it had then.</p></section>")
     up = int((changes["delta"] > 0).sum())
     down = int((changes["delta"] < 0).sum())
     same = len(changes) - up - down
     top = changes.reindex(changes["delta"].abs().sort_values(ascending=False).index).head(25)
     return (
         '<section id="changes"><h2>Changes since last run</h2>'
-        f"<p><strong>{len(changes)}</strong> criterion results changed: "
+        f"<p><strong>{len(changes)}</strong> criterion results changed since run {_esc(previous)}: "
         f'<span class="up">{up} up</span>, <span class="down">{down} down</span>, '
         f"{same} with changed documents but the same score.</p>"
         f"{_changes_table(view, top, with_company=True)}</section>"
@@ -272,71 +323,53 @@ def _framework_section(view: _View, framework: str) -> str:
         rows.append(
             f"<tr><td class=num>{int(view.ranks.at[company, framework])}</td>"
             f'<th scope="row"><a href="#{company_anchor(company)}">{_esc(company)}</a></th>'
-            f"{_score_cell(score)}{subcells}<td class=num>{counts['full']}</td>"
-            f"<td class=num>{counts['partial']}</td><td class=num>{counts['none']}</td></tr>"
+            f"{_score_cell(score)}{subcells}<td class=\"num counts\"><span class=c-full>{counts['full']}</span>"
+            f" · <span class=c-partial>{counts['partial']}</span> · <span class=c-none>{counts['none']}</span></td></tr>"
         )
     table = (
         f'<table class="grid rank"><thead><tr><th class=num>#</th><th>Company</th>'
-        f"<th class=num>Score</th>{head}<th class=num title='criteria fully covered'>Full</th>"
-        "<th class=num title='criteria partly covered'>Partial</th>"
-        f'<th class=num title="no disclosure found">None</th></tr></thead><tbody>{"".join(rows)}'
-        "</tbody></table>"
+        f"<th class=num>Score</th>{head}<th class=num title='criteria full · partial · none'>Full · part · none</th>"
+        f'</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
-    parts.append(f'<div class="split"><figure class="chart">{chart}</figure><div class="scroll">{table}</div></div>')
+    parts.append(f'<div class="split"><figure class="chart">{chart}</figure><div class="fit">{table}</div></div>')
     grid = view.grid(framework)
     if not grid.empty:
-        grid = grid.reindex(index=scores.index.intersection(grid.index).append(grid.index.difference(scores.index)))
+        order = scores.index.intersection(grid.index).append(grid.index.difference(scores.index))
         parts.append(
             f"<h4>Criteria coverage ({len(grid.columns)} criteria)</h4>"
-            f'<figure class="chart wide">{_panels(grid, lambda part: heatmap(part, annotate=False), f"Heatmap of {framework} criteria per company")}'
-            "<figcaption>Rows: companies, best first. Columns: criteria in taxonomy order. "
-            "Green full, amber partial, red no disclosure found, grey not assessed.</figcaption></figure>"
+            f"{_heatmap(view, grid.reindex(index=order), framework)}"
+            '<p class="small muted">Rows: criteria in taxonomy order (hover or tap an id for its title). '
+            "Columns: companies, best first. Green full, amber partial, red no disclosure found, "
+            "grey not applicable.</p>"
         )
     parts.append("</section>")
     return "".join(parts)
 
 
-def _company_section(view: _View, company: str, heading_level: int = 3) -> str:
+def _company_section(view: _View, company: str, heading_level: int = 3, name_peers: bool = True) -> str:
     h, hh = f"h{heading_level}", f"h{heading_level + 1}"
     cov = view.report.company_coverage(company)
     sector = view.sectors.get(company, "")
+    rank = view.companies.index(company)
     parts = [
-        f'<section class="company" id="{company_anchor(company)}">',
+        f'<section class="company" id="{company_anchor(company)}" style="--by-score:{rank};'
+        f'--by-name:{view.name_order[company]}">',
         f"<{h}>{_esc(company)}{f' <span class=sector>{_esc(sector)}</span>' if sector else ''}</{h}>",
-        _score_bars(view, company),
     ]
+    parts.extend(part(view, company, hh, name_peers) for part in COMPANY_PARTS)
     changes = view.changes[view.changes["company"] == company]
     if len(changes):
         parts.append(f"<{hh}>Change since last run</{hh}>{_changes_table(view, changes)}")
-    missing = _not_collected(view, company)  # once per company, for every framework block
+    docs = view.documents[view.documents["company"] == company]
+    missing = not_collected(docs)  # once per company, for every framework block
+    parts.append(f"<{hh}>Evidence per criterion</{hh}>")
     for framework in order_frameworks(cov["framework"].unique()):
         parts.append(_criteria_block(view, cov[cov["framework"] == framework], framework, company, missing))
-    docs = view.documents[view.documents["company"] == company]
     if len(docs):
-        parts.append(f"<{hh}>Sources</{hh}>{_documents_found(docs, view.languages)}"
+        parts.append(f"<{hh}>Documents read</{hh}>{_documents_found(docs, view.languages)}"
                      f"{_documents_table(docs, view.languages)}")
     parts.append('<p class="back"><a href="#top">Back to top</a></p></section>')
     return "".join(parts)
-
-
-def _score_bars(view: _View, company: str) -> str:
-    if company not in view.scores.index:
-        return '<p class="muted">No framework scores for this company.</p>'
-    n = view.scores.notna().sum()
-    rows = []
-    for fw in view.scores.columns:
-        score = view.scores.at[company, fw]
-        if pd.isna(score):
-            continue
-        rank = f"rank {int(view.ranks.at[company, fw])} of {int(n[fw])}"
-        sub = " sub" if "." in fw else ""
-        rows.append(
-            f'<div class="bar{sub}"><span class="label">{_esc(framework_label(fw))}</span>'
-            f'<span class="track"><span class="fill" style="width:{score:.1f}%;'
-            f'background:{colour(score)}"></span></span>'
-            f'<span class="val">{score:.0f}</span><span class="rank">{rank}</span></div>'
-        )
-    return f'<div class="bars">{"".join(rows)}</div>'
 
 
 def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str,
@@ -344,28 +377,41 @@ def _criteria_block(view: _View, cov: pd.DataFrame, framework: str, company: str
     counts = _counts(view, company, framework)
     score = view.scores.at[company, framework] if company in view.scores.index and framework in view.scores else np.nan
     score_text = "" if pd.isna(score) else f" · score {score:.0f}"
-    rows = []
+    na = view.not_applicable(framework)
+    rows, nones = [], []
     for rec in cov.to_dict("records"):
+        questions = _element_answers(view, company, rec["criterion"])
+        if (company, rec["criterion"]) in na:
+            nones.append(f'<li class="na"><span class="crit">{_esc(rec["criterion"])}</span> {_esc(rec["title"])} '
+                         '<span class="muted">not applicable to this company</span></li>')
+            continue
         evidence = parse_evidence(rec)
-        quotes = _evidence_list(evidence)
-        if not evidence and missing.get(rec["criterion"]):
-            quotes += f' <span class="muted">{_esc(missing[rec["criterion"]])}</span>'
+        if rec["verdict"] == "none" and not evidence:
+            note = f' <span class="muted">{_esc(missing[rec["criterion"]])}</span>' if missing.get(rec["criterion"]) else ""
+            nones.append(f'<li><span class="crit">{_esc(rec["criterion"])}</span> {_esc(rec["title"])}{note}{questions}</li>')
+            continue
         n = rec["n_passages"]
         passages = "" if pd.isna(n) else f'<span class="npass">{int(n)} passage{"s" if n != 1 else ""}</span>'
-        questions = _element_answers(view, company, rec["criterion"])
         rows.append(
             f'<tr class="row-{_esc(rec["verdict"])}"><td class="crit">{_esc(rec["criterion"])}</td>'
             f'<td class="ctitle">{_esc(rec["title"])}</td>'
             f'<td class="verdict">{_verdict_badge(rec["verdict"])}{passages}</td>'
-            f"<td>{questions}{quotes}</td></tr>"
+            f"<td class=evidence-cell>{questions}{_evidence_list(evidence)}</td></tr>"
         )
+    table = ""
+    if rows:
+        table = ('<table class="crit-table"><thead><tr><th>Criterion</th><th>Title</th><th>Verdict</th>'
+                 f'<th>Evidence (verbatim quotes, best first)</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    folded = ""
+    if nones:
+        folded = (f'<details class="none-rows"><summary>{len(nones)} criteri{"on" if len(nones) == 1 else "a"} '
+                  f'with no disclosure found{" or not applicable" if na else ""}</summary>'
+                  f'<ul class="none-list">{"".join(nones)}</ul></details>')
     return (
         f'<details class="criteria" open><summary><strong>{_esc(framework_name(framework))}</strong>{score_text}'
         f' · <span class="v v-full">{counts["full"]} full</span> '
         f'<span class="v v-partial">{counts["partial"]} partial</span> '
-        f'<span class="v v-none">{counts["none"]} none</span></summary>'
-        '<table class="crit-table"><thead><tr><th>Criterion</th><th>Title</th><th>Verdict</th>'
-        f'<th>Evidence (verbatim quotes, best first)</th></tr></thead><tbody>{"".join(rows)}</tbody></table></details>'
+        f'<span class="v v-none">{counts["none"]} none</span></summary>{table}{folded}</details>'
     )
 
 
@@ -389,20 +435,6 @@ def _element_answers(view: _View, company: str, criterion: str) -> str:
             f'<ul class="questions">{items}</ul></details>')
 
 
-def _not_collected(view: _View, company: str) -> dict[str, str]:
-    """criterion -> "No transparency report was collected." for criteria that only document
-    types the company has none of can answer (``corpora/sources.yaml``)."""
-    docs = view.documents[view.documents["company"] == company]
-    have = set(docs["doctype"].dropna()) if "doctype" in docs else set()
-    out = {}
-    for criterion, types in answering_doctypes().items():
-        if not have & set(types):
-            names = [DOCTYPE_LABELS[t] for t in types]
-            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-            out[criterion] = f"No {listed} was collected."
-    return out
-
-
 def _evidence_list(evidence: list[dict[str, Any]], shown: int = 2) -> str:
     """The best quotes in full; the rest folded so long criteria stay scannable."""
     if not evidence:
@@ -424,10 +456,11 @@ def _evidence_item(ev: Mapping[str, Any]) -> str:
         marks += '<span class="mark future" title="a commitment about the future, not current practice">Future commitment</span>'
     if ev.get("negative"):
         marks += '<span class="mark negative" title="the passage says the company does not do this">Negative statement</span>'
-    cite = [_link(ev.get("url", ""))]
     page = ev.get("page")
-    if page is not None and not pd.isna(page) and str(page) != "":
-        cite.append(f"p.&nbsp;{_esc(page)}")
+    has_page = page is not None and not pd.isna(page) and str(page) != ""
+    cite = [_link(ev.get("url", ""), page if has_page else None)]
+    if has_page:
+        cite.append(f'<span class="page">p.&nbsp;{_esc(page)}</span>')
     retrieved = str(ev.get("retrieved_at") or "")
     if retrieved:
         cite.append(f'<span title="{_esc(retrieved)}">retrieved {_esc(retrieved[:10])}</span>')
@@ -515,7 +548,8 @@ def _documents_table(docs: pd.DataFrame, languages: Sequence[str] = ("en",)) -> 
         rows.append(
             f"<tr><td>{title}<div class=small>{_link(rec['url'])}</div></td>"
             f"<td>{_esc(doctype)}<div class=small>{_esc(rec['kind'])}{' · ' + _esc(lang) if lang else ''}</div></td>"
-            f"<td>{_esc(str(rec['retrieved_at'])[:10])}</td><td class=num>{_num(rec['n_passages'])}</td>"
+            f"<td class=nowrap data-label='retrieved '>{_esc(str(rec['retrieved_at'])[:10])}</td>"
+            f"<td class=num data-label='passages '>{_num(rec['n_passages'])}</td>"
             f"<td>{flags}</td></tr>"
         )
     return (
@@ -590,25 +624,6 @@ def _counts(view: _View, company: str, framework: str) -> dict[str, int]:
     return dict.fromkeys(_VERDICT_LABELS, 0)
 
 
-def _esc(value: Any) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value), quote=True)
-
-
-def _link(url: Any) -> str:
-    """An http(s) URL as a link; anything else (javascript:, data:, relative) as plain text."""
-    text = "" if url is None or (not isinstance(url, str) and pd.isna(url)) else str(url)
-    if not text:
-        return ""
-    shown = re.sub(r"^https?://(www\.)?", "", text)
-    shown = shown if len(shown) <= 70 else shown[:67] + "…"
-    safe = safe_http_url(text)
-    if safe is None:
-        return f'<span class="nolink" title="not an http(s) address, so not linked">{_esc(text)}</span>'
-    return f'<a href="{_esc(safe)}" rel="noopener noreferrer nofollow">{_esc(shown)}</a>'
-
-
 def _panels(rows: pd.DataFrame | pd.Series, draw: Callable[[Any], bytes], alt: str) -> str:
     """One chart image per :data:`PANEL_ROWS` rows of ``rows``, in order."""
     n = len(rows)
@@ -628,20 +643,59 @@ def _img(png: bytes, alt: str) -> str:
     return f'<img src="data:image/png;base64,{data}" width="{width}" alt="{_esc(alt)}">'
 
 
-def _score_cell(score: Any) -> str:
-    if score is None or pd.isna(score):
-        return '<td class="num na">–</td>'
-    return f'<td class="num score" style="background:{colour(score)}">{score:.0f}</td>'
+def _heatmap(view: _View, grid: pd.DataFrame, framework: str) -> str:
+    """Criteria (rows) x companies (columns) as HTML tables of coloured cells.
+
+    Criteria are rows so the labels are never squeezed: a table holds :data:`HEATMAP_COMPANIES`
+    companies and the tables sit side by side where the screen is wide enough."""
+    titles = view.report.criteria_of(framework).set_index("criterion")["title"]
+    na = view.not_applicable(framework)
+    verdict = {100.0: "full", 50.0: "partial", 0.0: "none"}
+    companies = list(grid.index)
+    blocks = []
+    for start in range(0, len(companies), HEATMAP_COMPANIES):
+        names = companies[start:start + HEATMAP_COMPANIES]
+        head = "".join(f'<th class="co" scope="col" title="{_esc(c)}"><span>{_esc(c)}</span></th>' for c in names)
+        rows = []
+        for criterion in grid.columns:
+            title = titles.get(criterion, "")
+            cells = []
+            for company in names:
+                score = grid.at[company, criterion]
+                if (company, criterion) in na:
+                    cells.append(f'<td class="hm-na" title="{_esc(company)} · {_esc(criterion)}: not applicable"></td>')
+                elif pd.isna(score):
+                    cells.append(f'<td class="hm-missing" title="{_esc(company)} · {_esc(criterion)}: not assessed"></td>')
+                else:
+                    label = verdict.get(float(score), f"{score:.0f}")
+                    cells.append(f'<td class="hm-{_esc(label)}" style="background:{colour(score)}" '
+                                 f'title="{_esc(company)} · {_esc(criterion)}: {_esc(label)} ({score:.0f})"></td>')
+            rows.append(f'<tr><th scope="row" class="hm-crit" title="{_esc(criterion)}: {_esc(title)}">'
+                        f'<span class="cid">{_esc(criterion.split(".", 1)[-1])}</span> '
+                        f'<span class="ctitle">{_esc(title)}</span></th>{"".join(cells)}</tr>')
+        blocks.append(f'<table class="heatmap" aria-label="{_esc(framework_name(framework))} criteria by company">'
+                      f'<thead><tr><th class="hm-corner">Criterion</th>{head}</tr></thead>'
+                      f'<tbody>{"".join(rows)}</tbody></table>')
+    return f'<div class="heatmaps">{"".join(blocks)}</div>'
 
 
-def _verdict_badge(verdict: Any) -> str:
-    key = str(verdict) if verdict in _VERDICT_LABELS else ""
-    if not key:
-        return f'<span class="v">{_esc(verdict) or "–"}</span>'
-    return f'<span class="v v-{key}">{_VERDICT_LABELS[key]}</span>'
+def _profile_part(view: _View, company: str, heading: str, name_peers: bool) -> str:
+    brief = view.briefs.get(company)
+    return profile_html(brief.profile, heading) if brief else ""
 
 
-def _num(value: Any) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{float(value):.0f}"
+def _brief_part(view: _View, company: str, heading: str, name_peers: bool) -> str:
+    brief = view.briefs.get(company)
+    return brief_html(brief, heading, name_peers=name_peers) if brief else ""
+
+
+# The briefing's parts, in page order. A new section is a function of the view (whole page) or
+# of the view, company, heading tag and whether peers may be named (company section).
+SECTIONS: tuple[Callable[[_View], str], ...] = (
+    _overview,
+    lambda view: salient_section(view.report, company_anchor),
+    lambda view: references_section(view.report, company_anchor),
+    lambda view: _not_assessed(view.report.meta),
+    _changes_overview,
+)
+COMPANY_PARTS: tuple[Callable[[_View, str, str, bool], str], ...] = (_profile_part, _brief_part)

@@ -58,7 +58,8 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
     return Report(coverage=coverage, frameworks=frameworks, changes=changes,
                   documents=documents, meta=meta, criteria=criteria,
                   evidence_source=_evidence_source(ws, run_id), rdr_elements=rdr_elements,
-                  references=references)
+                  references=references,
+                  previous_frameworks=ws.framework_scores(before) if before else pd.DataFrame())
 
 
 def _references(ws: Workspace, companies: set[str]) -> pd.DataFrame:

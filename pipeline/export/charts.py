@@ -1,4 +1,5 @@
-"""The briefing's charts as PNG bytes, drawn with matplotlib's Agg canvas."""
+"""The briefing's bar charts as PNG bytes, drawn with matplotlib's Agg canvas (shown as responsive
+images; the heatmaps are HTML tables, see :func:`pipeline.export.briefing`)."""
 from __future__ import annotations
 
 import io
@@ -12,43 +13,12 @@ from matplotlib.figure import Figure
 
 from .model import SCORE_COLOURS
 
-__all__ = ["DPI", "colour", "comparison", "heatmap", "ranking"]
+__all__ = ["DPI", "colour", "comparison", "ranking"]
 
 DPI = 144
 _CMAP = LinearSegmentedColormap.from_list("coverage", [f"#{c}" for c in SCORE_COLOURS]).with_extremes(
     bad="#eceef2"
 )
-
-
-def heatmap(grid: pd.DataFrame, annotate: bool) -> bytes:
-    values = np.ma.masked_invalid(grid.to_numpy(dtype=float))
-    n_rows, n_cols = values.shape
-    cell_w = 0.95 if annotate else max(0.14, min(0.5, 9.5 / max(n_cols, 1)))
-    fig = Figure(figsize=(2.4 + cell_w * n_cols, 0.9 + 0.34 * n_rows), dpi=DPI)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    # pcolormesh draws the white cell borders itself; a minor-tick grid is much slower.
-    mesh = ax.pcolormesh(values, cmap=_CMAP, vmin=0, vmax=100, edgecolors="white",
-                         linewidth=1.2 if annotate else 0.5)
-    ax.set_xlim(0, n_cols)
-    ax.set_ylim(n_rows, 0)
-    ax.set_yticks(np.arange(n_rows) + 0.5, [_short(c) for c in grid.index], fontsize=8, parse_math=False)
-    upright = annotate or n_cols <= 12
-    ax.set_xticks(np.arange(n_cols) + 0.5, [str(c) for c in grid.columns], parse_math=False,
-                  fontsize=8 if upright else 6, rotation=0 if upright else 90)
-    if annotate:
-        ax.xaxis.tick_top()
-        for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
-            ax.text(j + 0.5, i + 0.5, "–" if np.isnan(v) else f"{v:.0f}", ha="center", va="center",
-                    fontsize=8, color="#1b1f24")
-    ax.tick_params(which="both", length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    bar = fig.colorbar(mesh, ax=ax, fraction=0.025 if n_cols > 20 else 0.05, pad=0.02, ticks=[0, 50, 100])
-    bar.ax.set_yticklabels(["0", "50", "100"] if annotate else ["none", "partial", "full"], fontsize=7)
-    bar.ax.tick_params(length=0)
-    bar.outline.set_visible(False)
-    return _png(fig)
 
 
 def ranking(scores: pd.Series) -> bytes:

@@ -124,6 +124,8 @@ class Report:
     #: Published scores matched to the report's companies (:func:`pipeline.references.match_references`):
     #: company, benchmark, edition, indicator, score, published_company, source.
     references: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The framework scores of the previous scoring run (same columns as ``frameworks``; may be empty).
+    previous_frameworks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         for name in ("coverage", "frameworks", "changes", "documents", "references"):

@@ -28,7 +28,7 @@ $body
 
 CSS = """
 :root { --ink:#1b1f24; --muted:#5b6577; --line:#dde1e7; --navy:#1f2a44; --bg:#f6f7f9;
-  --full:#2e7d55; --partial:#a8690b; --none:#b4372b; }
+  --full:#2e7d55; --partial:#a8690b; --none:#b4372b; --na:#cfd3da; }
 * { box-sizing:border-box; }
 body { margin:0; font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
   color:var(--ink); background:var(--bg); }
@@ -36,7 +36,7 @@ header.top { background:var(--navy); color:#fff; padding:28px 40px 20px; }
 header.top h1 { margin:0 0 12px; font-size:26px; font-weight:600; }
 .kicker { margin:0 0 4px; text-transform:uppercase; letter-spacing:.08em; font-size:11px; color:#aeb8cc; }
 dl.meta { display:flex; flex-wrap:wrap; gap:6px 28px; margin:0; font-size:12.5px; }
-dl.meta dt { color:#aeb8cc; text-transform:capitalize; } dl.meta dd { margin:0; }
+dl.meta dt { color:#aeb8cc; text-transform:capitalize; } dl.meta dd { margin:0; overflow-wrap:anywhere; }
 main { max-width:1180px; margin:0 auto; padding:8px 40px 40px; }
 section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:18px 24px; margin:18px 0; }
 section#rankings, section#companies { background:none; border:0; padding:0; margin:30px 0 0; }
@@ -44,31 +44,71 @@ h2 { font-size:20px; margin:0 0 10px; color:var(--navy); }
 h3 { font-size:17px; margin:0 0 10px; color:var(--navy); } h4 { font-size:14px; margin:18px 0 6px; }
 .fwid, .sector { font-size:12px; font-weight:500; color:var(--muted); background:var(--bg);
   border:1px solid var(--line); border-radius:10px; padding:1px 8px; margin-left:6px; vertical-align:middle; }
+.sector-line { display:block; font-size:11.5px; font-weight:400; color:var(--muted); }
 a { color:#1d5fa8; text-decoration:none; } a:hover { text-decoration:underline; }
 nav.toc { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 24px; margin:18px 0; }
 nav.toc h2 { font-size:15px; } nav.toc ol { margin:0; padding-left:20px; } nav.toc ol ol { padding-left:18px; }
-nav.toc ol.cols { columns:3; }
+nav.toc ol.cols { display:grid; grid-template-columns:repeat(auto-fill, minmax(210px, 1fr)); gap:0 16px;
+  list-style:none; padding-left:18px; }
+input.order { position:absolute; opacity:0; pointer-events:none; }
+.order-control { margin:14px 0 0; font-size:13px; color:var(--muted); }
+.order-control label { display:inline-block; cursor:pointer; padding:2px 12px; margin-left:4px;
+  border:1px solid var(--line); border-radius:12px; background:#fff; color:var(--ink); }
+#order-score:checked ~ .order-control label[for=order-score],
+#order-name:checked ~ .order-control label[for=order-name] { background:var(--navy); color:#fff; border-color:var(--navy); }
+input.order:focus-visible ~ .order-control label { outline:2px solid #1d5fa8; }
+.companies { display:flex; flex-direction:column; }
+.companies > section.company { order:var(--by-score); }
+#order-name:checked ~ .companies > section.company { order:var(--by-name); }
+#order-name:checked ~ nav.toc ol.ordered > li { order:var(--by-name); }
+tbody.by-name { display:none; }
+#order-name:checked ~ section#overview tbody.by-name { display:table-row-group; }
+#order-name:checked ~ section#overview tbody.by-score { display:none; }
 .muted { color:var(--muted); } .nowrap { white-space:nowrap; } .small { font-size:12px; }
 table { border-collapse:collapse; width:100%; }
-th, td { text-align:left; vertical-align:top; padding:5px 8px; border-bottom:1px solid var(--line); }
+th, td { text-align:left; vertical-align:top; padding:5px 8px; border-bottom:1px solid var(--line); overflow-wrap:break-word; }
 thead th { font-size:12px; color:var(--muted); font-weight:600; border-bottom:2px solid var(--line); }
-.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
-td.score { font-weight:600; text-align:center; } td.na { color:var(--muted); text-align:center; }
-table.grid td.score { border:2px solid #fff; }
-table.rank th[scope=row] { min-width:150px; }
-.scroll { overflow-x:auto; }
-figure.chart { margin:8px 0 14px; } figure.chart img { max-width:100%; height:auto; display:block; }
+.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; overflow-wrap:normal; }
+thead th.num { white-space:normal; }
+td.score { font-weight:600; text-align:center; } td.na { color:var(--muted); text-align:center; background:var(--na); }
+table.grid td.score, table.grid td.na { border:2px solid #fff; }
+.scroll, .fit { max-width:100%; overflow-x:auto; }
+figure.chart { margin:8px 0 14px; max-width:100%; } figure.chart img { max-width:100%; height:auto; display:block; }
 figcaption { font-size:12px; color:var(--muted); }
 .split { display:flex; flex-wrap:wrap; gap:8px 24px; align-items:flex-start; }
-.split > figure { flex:0 0 auto; } .split > div { flex:1 1 480px; min-width:0; }
-.bars { display:grid; gap:4px; margin:6px 0 14px; max-width:720px; }
-.bar { display:grid; grid-template-columns:150px 1fr 38px 110px; gap:10px; align-items:center; font-size:13px; }
-.bar.sub .label { padding-left:14px; color:var(--muted); }
-.track { background:#eceef2; height:12px; border-radius:6px; overflow:hidden; }
-.fill { display:block; height:100%; border-radius:6px; }
-.val { font-weight:600; text-align:right; } .rank { color:var(--muted); font-size:12px; }
+.split > figure { flex:0 1 auto; min-width:0; } .split > div { flex:1 1 420px; min-width:0; }
+td.counts .c-full { color:var(--full); } td.counts .c-partial { color:var(--partial); } td.counts .c-none { color:var(--none); }
+.heatmaps { display:flex; flex-wrap:wrap; gap:12px 28px; align-items:flex-start; }
+table.heatmap { width:auto; border-collapse:separate; border-spacing:2px; table-layout:fixed; }
+table.heatmap th, table.heatmap td { padding:0; border:0; }
+table.heatmap th.co { width:22px; height:150px; vertical-align:bottom; }
+table.heatmap th.co span { display:block; writing-mode:vertical-rl; transform:rotate(180deg); max-height:146px;
+  overflow:hidden; text-overflow:ellipsis; white-space:nowrap; font-size:11px; font-weight:500; color:var(--ink); margin:0 auto; }
+table.heatmap th.hm-corner { vertical-align:bottom; font-size:11px; }
+table.heatmap th.hm-crit { width:230px; max-width:230px; white-space:nowrap; overflow:hidden; text-overflow:ellipsis;
+  font-size:12px; font-weight:400; padding-right:6px; line-height:18px; }
+table.heatmap .cid { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-weight:600; }
+table.heatmap .ctitle { color:var(--muted); }
+table.heatmap td { width:22px; height:18px; border-radius:2px; }
+table.heatmap td.hm-na { background:var(--na); } table.heatmap td.hm-missing { background:#eceef2; }
+.profile, .engage { margin:8px 0 16px; }
+table.standings { max-width:760px; } table.standings tr.sub th { padding-left:22px; color:var(--muted); font-weight:400; }
+table.standings th[scope=row] { font-weight:600; }
+td.bar-cell, th.bar-cell { width:32%; vertical-align:middle; }
+.track { display:block; background:#eceef2; height:10px; border-radius:5px; overflow:hidden; }
+.fill { display:block; height:100%; border-radius:5px; background:var(--navy); }
+dl.facts { display:grid; grid-template-columns:repeat(auto-fit, minmax(220px, 1fr)); gap:6px 24px; margin:10px 0; font-size:13px; }
+dl.facts dt { font-size:11.5px; color:var(--muted); text-transform:uppercase; letter-spacing:.04em; }
+dl.facts dd { margin:0; }
+table.doctypes { max-width:760px; font-size:13px; }
+ol.gaps { padding-left:22px; margin:6px 0; } li.gap { margin:0 0 18px; }
+.gap-head { margin:0 0 2px; } .standard { margin:0 0 4px; font-style:italic; color:var(--muted); }
+.ask { background:#eef3fb; border-radius:4px; padding:6px 10px; margin:6px 0; }
+.quote { margin:6px 0; } .qlabel { display:block; font-size:11px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); }
 details.criteria { margin:10px 0; border:1px solid var(--line); border-radius:6px; }
 details.criteria > summary { cursor:pointer; padding:8px 12px; background:var(--bg); border-radius:6px; }
+details.none-rows { margin:6px 12px 10px; font-size:13px; } details.none-rows > summary { cursor:pointer; color:var(--muted); }
+ul.none-list { margin:6px 0; padding-left:18px; } ul.none-list li { margin:2px 0; } ul.none-list li.na { color:var(--muted); }
 table.crit-table td.crit { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; white-space:nowrap; }
 table.crit-table td.ctitle { width:22%; } table.crit-table td.verdict { white-space:nowrap; width:92px; }
 td.crit, .crit { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; }
@@ -88,19 +128,39 @@ ul.questions { margin:4px 0 0; padding-left:18px; } ul.questions .crit { font-fa
 ol.evidence { margin:0; padding-left:18px; } ol.evidence li { margin:0 0 10px; }
 ol.evidence li.more { list-style:none; margin-left:-18px; } li.more ol.evidence { margin-top:8px; }
 li.more summary { cursor:pointer; font-size:12px; color:#1d5fa8; }
-blockquote { margin:0; padding:2px 0 2px 10px; border-left:3px solid #c9d1de; color:var(--ink); }
-.cite { font-size:12px; color:var(--muted); margin-top:3px; }
+blockquote { margin:0; padding:2px 0 2px 10px; border-left:3px solid #c9d1de; color:var(--ink); overflow-wrap:anywhere; }
+.cite { font-size:12px; color:var(--muted); margin-top:3px; overflow-wrap:anywhere; }
 .mark { display:inline-block; font-size:11px; font-weight:600; padding:0 6px; border-radius:3px; margin-right:6px; }
 .mark.future { background:#e3ecfb; color:#1d4f9c; border:1px solid #b9cdef; }
 .mark.negative { background:#f3e5f5; color:#7b1f8a; border:1px solid #dcbfe2; }
 .mark.flag { background:#fff4d6; color:#7a5600; border:1px solid #efd991; }
-.nolink { color:var(--muted); text-decoration:line-through dotted; word-break:break-all; }
+.path { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:11.5px; color:var(--ink); overflow-wrap:anywhere; }
 .sha { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; }
 .up { color:var(--full); font-weight:600; } .down { color:var(--none); font-weight:600; }
 .docs a { word-break:break-all; }
 .back { font-size:12px; margin:12px 0 0; }
-footer { text-align:center; color:var(--muted); font-size:12px; padding:0 0 30px; }
-@media (max-width:900px) { .split { grid-template-columns:1fr; } nav.toc ol.cols { columns:1; } main { padding:8px 14px; } }
+footer { text-align:center; color:var(--muted); font-size:12px; padding:0 14px 30px; }
+@media (max-width:900px) { main { padding:8px 14px; } header.top { padding:20px 14px 16px; } }
+@media (max-width:640px) {
+  header.top h1 { font-size:21px; } section { padding:14px 12px; } nav.toc { padding:12px 14px; }
+  th, td { padding:4px 5px; } table.grid { font-size:12.5px; }
+  td.bar-cell, th.bar-cell, table.overview .subfw { display:none; }
+  table.heatmap th.hm-crit { width:118px; max-width:118px; } table.heatmap .ctitle { display:none; }
+  table.crit-table, table.crit-table tbody, table.crit-table tr, table.crit-table td { display:block; width:auto; }
+  table.crit-table thead { display:none; }
+  table.crit-table tr { padding:8px 0 8px 8px; border-bottom:1px solid var(--line); }
+  table.crit-table td { border:0; padding:2px 0; } table.crit-table td.crit, table.crit-table td.ctitle,
+  table.crit-table td.verdict { display:inline-block; width:auto; margin-right:6px; }
+  table.crit-table td.verdict .npass { display:inline; margin-left:4px; }
+  tr.row-full td:first-child, tr.row-partial td:first-child, tr.row-none td:first-child { box-shadow:none; }
+  tr.row-full { box-shadow:inset 3px 0 var(--full); } tr.row-partial { box-shadow:inset 3px 0 #e0a53a; }
+  table.docs thead { display:none; } table.docs, table.docs tbody, table.docs tr { display:block; }
+  table.docs tr { padding:6px 0; border-bottom:1px solid var(--line); }
+  table.docs td { display:inline-block; border:0; padding:1px 8px 1px 0; vertical-align:top; }
+  table.docs td:first-child { display:block; }
+  table.docs td[data-label]::before { content:attr(data-label); color:var(--muted); }
+  table.salient { table-layout:fixed; width:100%; } table.salient th, table.salient td { overflow-wrap:anywhere; hyphens:auto; }
+}
 @media print { body { background:#fff; } section.company { break-before:page; } nav.toc { break-after:page; }
-  section { border:0; padding:0; } details.criteria > summary { background:none; } .back { display:none; } }
+  section { border:0; padding:0; } details.criteria > summary { background:none; } .back, .order-control { display:none; } }
 """

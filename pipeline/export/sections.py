@@ -43,7 +43,7 @@ def salient_section(report: Report, anchor: Callable[[str], str], company: str |
     return (
         '<section id="salient"><h2>Salient issues</h2>'
         f"<p>{_esc(DEFINITION)} Hover a cell for the criteria it averages.</p>"
-        f'<div class="scroll"><table class="grid"><thead><tr><th>Company</th>{head}</tr></thead>'
+        f'<div class="scroll"><table class="grid salient"><thead><tr><th>Company</th>{head}</tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></div>'
         f'<ul class="small">{defined}</ul>{left_out}'
         f"<p class=small>{_esc(issues.attribution)}</p></section>"

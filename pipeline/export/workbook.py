@@ -1,4 +1,5 @@
-"""``coverage.xlsx``: a summary sheet, a score grid per framework, evidence, changes, documents.
+"""``coverage.xlsx``: summary and company profile sheets, a score grid per framework, evidence,
+changes, documents.
 
 The workbook is written in openpyxl's write-only mode, the evidence a few companies at a time.
 Crawled text is always stored as text, never as a formula.
@@ -27,12 +28,13 @@ from ..salient import DEFINITION, load_salient_issues
 from .files import Exporter, atomic_path, safe_http_url
 from .frameworks import order_frameworks
 from .model import CHUNK_COMPANIES, SCORE_COLOURS, Report, evidence_table, is_missing, parse_evidence
+from .profile import build_profiles, profile_table
 
 __all__ = ["XlsxExporter", "build_workbook"]
 
 
 class XlsxExporter(Exporter):
-    """``coverage.xlsx``: a summary sheet, a score grid per framework, evidence, changes, documents."""
+    """``coverage.xlsx``: summary, profiles, a score grid per framework, evidence, changes, documents."""
 
     format = "xlsx"
 
@@ -53,23 +55,27 @@ _EVIDENCE_SHEET_COLUMNS = (
     "company", "criterion", "verdict", "quote", "url", "page", "retrieved_at", "sha256",
     "future", "negative", "framework", "rank",
 )
-_WIDTHS = {"quote": 90, "title": 50, "url": 50, "changed_documents": 50, "sha256": 20}
+_WIDTHS = {"quote": 90, "title": 50, "url": 50, "changed_documents": 50, "sha256": 20, "strongest": 50,
+           "weakest": 50, "change": 40, "documents": 60}
 
 
 def build_workbook(report: Report, chunk_companies: int = CHUNK_COMPANIES) -> Workbook:
-    """The ``coverage.xlsx`` workbook: summary, one score grid per framework, evidence,
-    changes and documents sheets. Crawled text is always stored as text, never as a formula.
+    """The ``coverage.xlsx`` workbook: summary, profiles (:func:`.profile.profile_table`), one
+    score grid per framework, evidence, changes and documents sheets. Crawled text is always stored as text, never as a formula.
 
     The workbook is in openpyxl's write-only mode (rows already sit in temporary files): save it
     once. The evidence is read ``chunk_companies`` companies at a time.
     """
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet("summary")
+    profiles = workbook.create_sheet("profiles")
     _salient_sheet(workbook.create_sheet("salient issues"), report)
     _references_sheet(workbook.create_sheet("references"), report)
     grids = {fw: workbook.create_sheet(_sheet_title(fw)) for fw in report.framework_ids}
     evidence, changes, documents = (workbook.create_sheet(n) for n in ("evidence", "changes", "documents"))
     _summary_sheet(summary, report)
+    table = profile_table(build_profiles(report))
+    _table_sheet(profiles, [table], table.columns)
     # One pass over the evidence fills the evidence sheet and keeps the short comments of the
     # score grids, whose rows are in score order rather than in table order.
     comments: dict[tuple[str, str], str] = {}
