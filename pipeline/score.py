@@ -175,9 +175,14 @@ def score_criteria(
     services: Sequence[str] = (),
 ) -> tuple[list[Verdict], list]:
     """Verdicts and element results for ``criteria``, each judged the way its framework asks:
-    element by element where it has element questions (RDR only with ``rules.rdr_method ==
-    "elements"``), else on its supporting passages."""
-    by_elements = [c for c in criteria if c.elements and (c.framework != "rdr" or rules.rdr_method == "elements")]
+    element by element where it has element questions and its file says ``judged_by: elements``
+    (the default; RDR only with ``rules.rdr_method == "elements"``), else on its supporting passages."""
+    from .taxonomy import load_taxonomy
+
+    headers = load_taxonomy().frameworks
+    by_elements = [c for c in criteria if c.elements
+                   and headers.get(c.framework, {}).get("judged_by", "elements") == "elements"
+                   and (c.framework != "rdr" or rules.rdr_method == "elements")]
     ids = {c.id for c in by_elements}
     counted = [c for c in criteria if c.id not in ids]
     element_tags = tags[tags["criterion"].isin(ids)] if len(tags) else tags

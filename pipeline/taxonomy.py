@@ -29,7 +29,11 @@ DECLARED_SERVICES = ("mobile_ecosystem", "pda_ecosystem")
 SERVICE_TYPES = ("digital_platform", "telecom", *DECLARED_SERVICES)
 
 _HEADER_REQUIRED = ("framework", "name", "edition", "source", "licence", "attribution", "criteria")
-_HEADER_OPTIONAL = ("groups", "label", "order")
+_HEADER_OPTIONAL = ("groups", "label", "order", "judged_by")
+#: How a framework's criteria with element questions are judged: ``elements`` (each question
+#: answered, the criterion scored from the answers) or ``passages`` (on the supporting passages
+#: alone; the questions still name what a gap asks for).
+JUDGED_BY = ("elements", "passages")
 _GROUP_KEYS = (("id", "title"), ("description", "label"))
 _CRITERION_KEYS = (
     ("id", "title"),
@@ -302,10 +306,14 @@ def _read_framework(
     order = data.get("order")
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         raise f.fail(data.key_lines["order"], f"'order' must be a whole number, got {order!r}")
+    judged_by = f.text(data, "judged_by", "elements")
+    if judged_by not in JUDGED_BY:
+        raise f.fail(data.key_lines["judged_by"], f"'judged_by' {judged_by!r} must be one of {', '.join(JUDGED_BY)}")
     frameworks[name] = {
         **{k: f.text(data, k) for k in _HEADER_REQUIRED if k != "criteria"},
         "label": f.text(data, "label", name),
         "order": order,
+        "judged_by": judged_by,
         "groups": tuple({k: str(v) for k, v in g.items()} for g in groups),
         "file": f.name,
     }

@@ -90,3 +90,16 @@ def test_a_short_fragment_ranks_below_a_full_sentence_unless_ranking_by_score_al
     assert v.evidence[0].score == 0.7  # the quote keeps its own score; only the order changes
     [v] = score_company("acme", frame, [crit("msa.c5_effectiveness", "msa")], ScoringRules(evidence_full_chars=0))
     assert [e.passage_id for e in v.evidence] == ["frag", "full"]
+
+
+def test_a_framework_judged_on_passages_ignores_its_element_questions():
+    from pipeline.score import score_criteria
+    from pipeline.taxonomy import load_taxonomy
+
+    msa = [c for c in load_taxonomy().leaves if c.framework == "msa"]
+    assert all(c.elements for c in msa)  # the questions exist ...
+    frame = tags([{"passage_id": "p1", "criterion": "msa.c4_remediation"},
+                  {"passage_id": "p2", "criterion": "msa.c4_remediation"}])
+    verdicts, elements = score_criteria("acme", frame, msa)
+    assert elements == []  # ... but no element is answered
+    assert by_id(verdicts)["msa.c4_remediation"].verdict == "full"  # two affirmative passages

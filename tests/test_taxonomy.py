@@ -143,6 +143,7 @@ def test_valid_fixture_loads():
         ("bad_doc_types", "demo.yaml", 10, "doc_types 'privacy_statement' must be one of privacy_policy"),
         ("bad_applies_to", "demo.yaml", 13, "applies_to 'app_store' must be one of digital_platform"),
         ("bad_order", "demo.yaml", 3, "'order' must be a whole number, got 'first'"),
+        ("bad_judged_by", "demo.yaml", 3, "'judged_by' 'questions' must be one of elements, passages"),
     ],
 )
 def test_bad_files_name_file_and_line(case, file, line, phrase):
@@ -158,6 +159,9 @@ def test_headers_give_label_and_order_of_each_framework(taxonomy):
     assert labels == {"rdr": "RDR", "gni": "GNI", "ungp": "UNGP RF", "msa": "Modern Slavery Act"}
     assert sorted(taxonomy.frameworks, key=lambda f: taxonomy.frameworks[f]["order"]) == ["rdr", "gni", "ungp", "msa"]
     assert [g.get("label", g["title"]) for g in taxonomy.frameworks["rdr"]["groups"]] == ["Governance", "Expression", "Privacy"]
+    # MSA's sub-questions name gaps, but its criteria are judged on passages (measured on AIMS)
+    assert {name: h["judged_by"] for name, h in taxonomy.frameworks.items()} == {
+        "rdr": "elements", "gni": "elements", "ungp": "elements", "msa": "passages"}
 
 
 def test_missing_directory_is_named(tmp_path):
