@@ -151,8 +151,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .export import export_workspace
 
     formats = _formats(args.format)
+    settings = _settings(args)
     with _workspace(args) as ws:
-        written = export_workspace(ws, args.out, formats, progress=_progress(args))
+        written = export_workspace(ws, args.out, formats, settings=settings, progress=_progress(args))
     for fmt, paths in written.items():
         for path in paths:
             print(f"{fmt:8s} {path}")

@@ -75,7 +75,7 @@ def run_all(
         result.timings["score"] = summary.seconds
         release_workers()
         export_started = time.perf_counter()
-        result.exports = export_workspace(ws, out, formats, progress=progress)
+        result.exports = export_workspace(ws, out, formats, settings=settings, progress=progress)
         result.timings["export"] = time.perf_counter() - export_started
         result.totals = ws.totals()
         result.totals["errors"] += crawled.outcomes.get("failed", 0)

@@ -20,16 +20,16 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from ..settings import Settings
 from ..store import Workspace
 from .briefing import HtmlExporter
 from .build import build_report
 from .files import Exporter, atomic_path, safe_http_url
-from .model import CHUNK_COMPANIES, COVERAGE_COLUMNS, TABLE_SCHEMAS, Report, evidence_table, parse_evidence
+from .model import COVERAGE_COLUMNS, TABLE_SCHEMAS, Report, evidence_table, parse_evidence
 from .tables import CsvExporter, ParquetExporter, read_table
 from .workbook import XlsxExporter, build_workbook
 
 __all__ = [
-    "CHUNK_COMPANIES",
     "COVERAGE_COLUMNS",
     "EXPORTERS",
     "TABLE_SCHEMAS",
@@ -60,7 +60,7 @@ def write_exports(
     out_dir: str | os.PathLike[str],
     formats: Iterable[str] = ("csv", "xlsx", "parquet", "html"),
     *,
-    chunk_companies: int = CHUNK_COMPANIES,
+    chunk_companies: int = Settings.export_chunk_companies,
     progress: bool = False,
 ) -> dict[str, list[Path]]:
     """Write ``report`` in each of ``formats`` into ``out_dir``; return the paths per format.
@@ -91,6 +91,9 @@ def write_exports(
 
 
 def export_workspace(ws: Workspace, out: str | os.PathLike[str], formats: Sequence[str], *,
-                     progress: bool = True) -> dict[str, list[Path]]:
-    """Build the report of the latest scoring run and write it in ``formats`` under ``out``."""
-    return write_exports(build_report(ws), out, formats, progress=progress)
+                     settings: Settings | None = None, progress: bool = True) -> dict[str, list[Path]]:
+    """Build the report of the latest scoring run and write it in ``formats`` under ``out``
+    (streamed ``settings.export_chunk_companies`` companies at a time)."""
+    settings = settings or Settings()
+    report = build_report(ws, max_ids=settings.query_max_ids)
+    return write_exports(report, out, formats, chunk_companies=settings.export_chunk_companies, progress=progress)

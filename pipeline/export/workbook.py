@@ -24,7 +24,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .files import Exporter, atomic_path, safe_http_url
 from .frameworks import order_frameworks
-from .model import CHUNK_COMPANIES, SCORE_COLOURS, Report, evidence_table, is_missing, parse_evidence
+from ..settings import Settings
+from .model import SCORE_COLOURS, Report, evidence_table, is_missing, parse_evidence
 
 __all__ = ["XlsxExporter", "build_workbook"]
 
@@ -54,7 +55,7 @@ _EVIDENCE_SHEET_COLUMNS = (
 _WIDTHS = {"quote": 90, "title": 50, "url": 50, "changed_documents": 50, "sha256": 20}
 
 
-def build_workbook(report: Report, chunk_companies: int = CHUNK_COMPANIES) -> Workbook:
+def build_workbook(report: Report, chunk_companies: int = Settings.export_chunk_companies) -> Workbook:
     """The ``coverage.xlsx`` workbook: summary, one score grid per framework, evidence,
     changes and documents sheets. Crawled text is always stored as text, never as a formula.
 
