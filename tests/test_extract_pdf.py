@@ -243,6 +243,24 @@ def test_footnotes_below_a_sentence_over_a_page_break_follow_it(tmp_path):
     ]
 
 
+def test_a_caption_at_the_foot_of_a_page_is_not_a_footnote(tmp_path):
+    """Smaller type at a page's foot is footnotes only when it starts with a note number: a
+    caption wrapped before a number stays whole (py-pdf's 2201.00214, Figure 3)."""
+    c = canvas.Canvas(str(tmp_path / "caption.pdf"), pagesize=A4)
+    width, height = A4
+    c.setFont("Helvetica", 10)
+    for row in range(4):
+        c.drawString(50, height - 110 - 14 * row, f"Loop {row} was observed in every wavelength for the whole flare.")
+    c.setFont("Helvetica", 7)
+    c.drawString(50, 96, "Figure 3: The time series of the first strips of loop A (strip 1 to")
+    c.drawString(50, 88, "3 from top to down), with the time on the horizontal axis.")
+    c.showPage()
+    c.save()
+    blocks = [b.text for b in extract_file(tmp_path / "caption.pdf").blocks]
+    assert blocks[-1] == ("Figure 3: The time series of the first strips of loop A (strip 1 to 3 from top to down), "
+                          "with the time on the horizontal axis.")
+
+
 @pytest.mark.parametrize("left, right, joined", [
     ("take respon-", "sibility", "take responsibility"),
     ("appropriate, well-", "maintained,", "appropriate, well-maintained,"),

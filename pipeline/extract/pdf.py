@@ -285,16 +285,13 @@ def _continuation_first(lines: list[_Line]) -> list[_Line]:
 
 
 def _footnotes_at(lines: list[_Line], body_size: float) -> int:
-    """Where the footnotes at the foot of a page start (``len(lines)`` if it has none): the
-    earliest line that starts with a note number or mark in the run of lines set smaller than
-    the body that ends the page."""
+    """Where the footnotes at the foot of a page start (``len(lines)`` if it has none): the run
+    of lines set smaller than the body that ends the page, if its first line starts with a note
+    number or mark (a caption there starts otherwise, and may wrap at a number)."""
     start = len(lines)
-    for k in range(len(lines) - 1, -1, -1):
-        if lines[k].size >= body_size - 0.5:
-            break
-        if _NOTE_MARK.match(lines[k].text):
-            start = k
-    return start
+    while start > 0 and lines[start - 1].size < body_size - 0.5:
+        start -= 1
+    return start if start < len(lines) and _NOTE_MARK.match(lines[start].text) else len(lines)
 
 
 def _open_error(data: bytes, exc: Exception) -> Extraction:
