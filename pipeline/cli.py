@@ -152,10 +152,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .references import read_alias_files, read_reference_files
 
     formats = _formats(args.format)
+    settings = _settings(args)
     references, aliases = read_reference_files(args.reference), read_alias_files(args.aliases)
     with _workspace(args) as ws:
-        written = export_workspace(ws, args.out, formats, references=references, aliases=aliases,
-                                   progress=_progress(args))
+        written = export_workspace(ws, args.out, formats, settings=settings, references=references,
+                                   aliases=aliases, progress=_progress(args))
     for fmt, paths in written.items():
         for path in paths:
             print(f"{fmt:8s} {path}")

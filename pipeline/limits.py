@@ -23,8 +23,13 @@ import select
 import signal
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .records import Extraction, Passage
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .records import PassageSizes
 
 try:
     import resource
@@ -37,25 +42,25 @@ _FORK = hasattr(os, "fork") and resource is not None
 @dataclass(frozen=True)
 class Limits:
     """``seconds`` of wall-clock time and ``memory`` bytes of address space per document,
-    on top of what the worker process already has mapped."""
+    on top of what the worker process already has mapped; HTML and text under
+    ``in_process_bytes`` are extracted without a child. Defaults and their measurements:
+    :class:`~pipeline.settings.Settings` (``document_seconds``, ``document_memory``,
+    ``in_process_max_bytes``)."""
 
-    seconds: float = 180.0
-    memory: int = 2 * 1024**3
+    seconds: float = Settings.document_seconds
+    memory: int = Settings.document_memory
+    in_process_bytes: int = Settings.in_process_max_bytes
 
     def __post_init__(self) -> None:
         if self.seconds <= 0 or self.memory <= 0:
             raise ValueError(f"Limits(seconds={self.seconds}, memory={self.memory}): both must be > 0")
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Limits":
+        return cls(settings.document_seconds, settings.document_memory, settings.in_process_max_bytes)
 
-# Generous for real documents: a 50 MB HTML page (the crawl's size cap) or a 3,000-page report
-# takes well under a minute and a few hundred megabytes.
+
 DEFAULT_LIMITS = Limits()
-
-# HTML and text pages below this size are extracted in the worker itself: the crawler already
-# parses every such page in-process (wall detection), so a child adds no safety there, only a
-# fork per page (about 5x the extraction time of a typical policy page). PDFs always get a
-# child: a few kilobytes of PDF can inflate to gigabytes.
-IN_PROCESS_MAX_BYTES = 1 << 20
 
 
 class LimitExceeded(RuntimeError):
@@ -66,28 +71,29 @@ class LimitExceeded(RuntimeError):
         self.flag = flag
 
 
-def extract_and_split(data: bytes, kind: str | None, url: str, sha256: str) -> tuple[Extraction, list[Passage]]:
-    """Extract one document and cut it into passages (no limits; the child runs this)."""
+def extract_and_split(data: bytes, kind: str | None, url: str, sha256: str,
+                      sizes: PassageSizes | None = None) -> tuple[Extraction, list[Passage]]:
+    """Extract one document and cut it into passages of ``sizes`` (no limits; the child runs this)."""
     from .extract import extract
     from .segment import segment
 
     extraction = extract(data, kind=kind, url=url)
-    passages = segment(extraction, sha256) if extraction.text and not extraction.error else []
+    passages = segment(extraction, sha256, sizes) if extraction.text and not extraction.error else []
     return extraction, passages
 
 
-def extract_within_limits(data: bytes, kind: str | None, url: str, sha256: str,
-                          limits: Limits | None = None) -> tuple[Extraction, list[Passage]]:
+def extract_within_limits(data: bytes, kind: str | None, url: str, sha256: str, limits: Limits | None = None,
+                          sizes: PassageSizes | None = None) -> tuple[Extraction, list[Passage]]:
     """:func:`extract_and_split` in a child process bounded by ``limits`` (default
     :data:`DEFAULT_LIMITS`); a breach is an Extraction with ``error`` and a flag.
 
-    HTML and text under :data:`IN_PROCESS_MAX_BYTES` are extracted in this process."""
-    if kind in ("html", "text") and len(data) < IN_PROCESS_MAX_BYTES:
-        return extract_and_split(data, kind, url, sha256)
+    HTML and text under ``limits.in_process_bytes`` are extracted in this process."""
     limits = limits or DEFAULT_LIMITS
+    if kind in ("html", "text") and len(data) < limits.in_process_bytes:
+        return extract_and_split(data, kind, url, sha256, sizes)
     _warm()
     try:
-        return call_limited(extract_and_split, (data, kind, url, sha256), limits)
+        return call_limited(extract_and_split, (data, kind, url, sha256, sizes), limits)
     except LimitExceeded as exc:
         return Extraction(kind or "unknown", "", (), flags=(exc.flag,), error=f"{exc} ({url})"), []
 

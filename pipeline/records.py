@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from .settings import Settings
+
 
 def stable_id(*parts: object, length: int = 16) -> str:
     """A deterministic id from its parts (never Python's salted ``hash()``)."""
@@ -98,6 +100,26 @@ class Passage:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class PassageSizes:
+    """How long a passage may grow and how much context it keeps; defaults and their origin:
+    :class:`~pipeline.settings.Settings` (``passage_max_sentences``, ``passage_max_chars``,
+    ``passage_context_words``)."""
+
+    max_sentences: int = Settings.passage_max_sentences
+    max_chars: int = Settings.passage_max_chars
+    context_words: int = Settings.passage_context_words
+
+    def __post_init__(self) -> None:
+        if self.max_sentences < 1 or self.max_chars < 20 or self.context_words < 0:
+            raise ValueError(f"max_sentences={self.max_sentences}, max_chars={self.max_chars}, context_words="
+                             f"{self.context_words}: need at least 1 sentence, 20 characters and 0 words")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "PassageSizes":
+        return cls(settings.passage_max_sentences, settings.passage_max_chars, settings.passage_context_words)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from tqdm.auto import tqdm
 from . import score as scoring
 from .parallel import pmap
 from .extract.language import readable
+from .limits import Limits
+from .records import PassageSizes
 from .settings import Settings
 from .store import Workspace, now
 from .tasks import extract_and_segment, model_id_of, score_one, tag_passages
@@ -102,6 +104,9 @@ class _Extract(_Stage):
     name, unit = "extract", "doc"
     task = staticmethod(extract_and_segment)
 
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
     def plan(self, ws: Workspace) -> tuple[Iterable[tuple], int, int]:
         todo = ws.unextracted()
         # Largest documents first (longest-processing-time-first scheduling): the last tasks in
@@ -109,7 +114,9 @@ class _Extract(_Stage):
         size = todo["sha256"].map(lambda sha: ws.raw_path(sha).stat().st_size if ws.has_raw(sha) else 0)
         todo = todo.iloc[np.argsort(-size.to_numpy(), kind="stable")]
         self.urls = dict(zip(todo["sha256"], todo["url"]))
-        items = ((row.sha256, ws.get_raw(row.sha256), row.kind, row.url) for row in todo.itertuples(index=False))
+        limits, sizes = Limits.from_settings(self.settings), PassageSizes.from_settings(self.settings)
+        items = ((row.sha256, ws.get_raw(row.sha256), row.kind, row.url, limits, sizes)
+                 for row in todo.itertuples(index=False))
         return items, len(todo), ws.n_extracted()
 
     def store(self, ws: Workspace, conn: sqlite3.Connection, result: tuple[dict, list[dict]],
@@ -131,7 +138,7 @@ class _Extract(_Stage):
 
 def run_extract(ws: Workspace, settings: Settings, *, progress: bool = True) -> StageSummary:
     """Extract and segment every stored version that has no extraction yet."""
-    return _drive(_Extract(), ws, settings, progress)
+    return _drive(_Extract(settings), ws, settings, progress)
 
 
 # -- tag ------------------------------------------------------------------------------------
@@ -139,12 +146,12 @@ class _Tag(_Stage):
     name, unit, counts = "tag", "doc", ("passages", "tags")
     task = staticmethod(tag_passages)
 
-    def __init__(self, model: str) -> None:
-        self.model, self.expected = model, model_id_of(model)
+    def __init__(self, model: str, floor: float) -> None:
+        self.model, self.floor, self.expected = model, floor, model_id_of(model)
 
     def plan(self, ws: Workspace) -> tuple[Iterable[tuple], int, int]:
         shas = ws.untagged(self.expected)  # largest first, as in run_extract
-        items = ((self.model, sha, ws.evidence_passages(sha)) for sha in shas)
+        items = ((self.model, sha, ws.evidence_passages(sha), self.floor) for sha in shas)
         return items, len(shas), ws.n_tagged(self.expected)
 
     def store(self, ws: Workspace, conn: sqlite3.Connection, result: tuple[str, str, list[dict], list[dict]],
@@ -168,7 +175,7 @@ class _Tag(_Stage):
 def run_tag(ws: Workspace, settings: Settings, *, progress: bool = True) -> StageSummary:
     """Tag the evidence passages (:data:`~pipeline.passage_kind.EVIDENCE_KINDS`) of every
     extracted version the current model has not tagged yet."""
-    return _drive(_Tag(settings.model), ws, settings, progress)
+    return _drive(_Tag(settings.model, settings.tag_store_floor), ws, settings, progress)
 
 
 # -- score ----------------------------------------------------------------------------------

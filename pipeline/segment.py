@@ -14,9 +14,8 @@ import spacy
 from spacy.attrs import IDX, SENT_START
 
 from pipeline.passage_kind import passage_kind
-from pipeline.records import Block, Extraction, Passage, stable_id
+from pipeline.records import Block, Extraction, Passage, PassageSizes, stable_id
 
-CONTEXT_WORDS = 100
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -92,14 +91,15 @@ def _chunks(spans: list[tuple[int, int]], text: str, max_sentences: int, max_cha
     return out
 
 
-def _context(text: str, spans: list[tuple[int, int]], words: list[int], first: int, last: int) -> tuple[str, str]:
-    """About CONTEXT_WORDS words of whole sentences before ``first`` and after ``last``."""
+def _context(text: str, spans: list[tuple[int, int]], words: list[int], first: int, last: int,
+             n_words: int) -> tuple[str, str]:
+    """About ``n_words`` words of whole sentences before ``first`` and after ``last``."""
     lo, count = first, 0
-    while lo > 0 and count < CONTEXT_WORDS:
+    while lo > 0 and count < n_words:
         lo -= 1
         count += words[lo]
     hi, count = last, 0
-    while hi < len(spans) - 1 and count < CONTEXT_WORDS:
+    while hi < len(spans) - 1 and count < n_words:
         hi += 1
         count += words[hi]
     before = " ".join(text[s:e] for s, e in spans[lo:first])
@@ -107,16 +107,16 @@ def _context(text: str, spans: list[tuple[int, int]], words: list[int], first: i
     return before, after
 
 
-def segment(extraction: Extraction, sha256: str, *, max_sentences: int = 5, max_chars: int = 1200) -> list[Passage]:
+def segment(extraction: Extraction, sha256: str, sizes: PassageSizes | None = None) -> list[Passage]:
     """Passages of one document version, in reading order.
 
     A paragraph (or a list with its lead-in) is one passage when it has at most
-    ``max_sentences`` sentences and ``max_chars`` characters; longer ones are cut between
-    sentences, and a single over-long sentence at whitespace. Headings are not passages: they
-    are each passage's ``section``. Each passage gets its :func:`~pipeline.passage_kind.passage_kind`.
+    ``sizes.max_sentences`` sentences and ``sizes.max_chars`` characters; longer ones are cut
+    between sentences, and a single over-long sentence at whitespace. Headings are not passages:
+    they are each passage's ``section``. Each passage gets its :func:`~pipeline.passage_kind.passage_kind`.
     """
-    if max_sentences < 1 or max_chars < 20:
-        raise ValueError(f"max_sentences={max_sentences}, max_chars={max_chars}: need at least 1 sentence and 20 characters")
+    sizes = sizes or PassageSizes()
+    max_sentences, max_chars = sizes.max_sentences, sizes.max_chars
     text = extraction.text
     spans = [p for s, e in sentences(text) for p in _split_long(s, e, text, max_chars)]
     words = [text.count(" ", s, e) + 1 for s, e in spans]
@@ -131,7 +131,7 @@ def segment(extraction: Extraction, sha256: str, *, max_sentences: int = 5, max_
             stop += 1
         block_kind = "li" if all(b.kind == "li" for b in unit) else unit[0].kind
         for start, end, first, last in _chunks(spans[cursor:stop], text, max_sentences, max_chars):
-            before, after = _context(text, spans, words, cursor + first, cursor + last)
+            before, after = _context(text, spans, words, cursor + first, cursor + last, sizes.context_words)
             passages.append(Passage(
                 passage_id=stable_id(sha256, start, end), sha256=sha256, seq=len(passages),
                 text=text[start:end], page=unit[0].page, section=" > ".join(unit[0].section),

@@ -35,12 +35,36 @@ class Settings:
     crawl_threads: int = 32  # threads mostly wait on per-host delays; 8 capped the 50-host benchmark at ~54% of the politeness limit
     allow_private: bool = False
     respect_robots: bool = True
+    # Not measured: bounds on what one host can make the crawl do, set with the crawler (5a5a2e5).
+    # A server asking for a longer Retry-After (seconds) is left alone for the rest of the run: its
+    # remaining URLs fail as rate_limited without a request, and the next run tries again.
+    max_retry_after: float = 120.0
+    max_child_sitemaps: int = 5  # of a sitemap index's sitemaps: a policy crawl needs the first few
+    max_robots_sitemaps: int = 5  # sitemaps followed from one robots.txt
+    # per-document limits (pipeline.limits; docs/benchmarks/reliability.md). A 50 MB HTML page or
+    # a 3,000-page report takes well under a minute and a few hundred MB; a 1 MB PDF bomb took
+    # 2.1 GB of RSS without a memory limit.
+    document_seconds: float = 180.0  # wall-clock seconds per document
+    document_memory: int = 2 * 1024**3  # bytes of address space per document, beyond the worker's own
+    # HTML and text pages smaller than this are extracted in the worker, without a child (the
+    # crawler parses them in-process anyway): on the demo corpus a child per document added 21 ms
+    # to pages that take 10 ms in process (scripts/bench_limits.py). PDFs always get a child.
+    in_process_max_bytes: int = 1 << 20
+    # passages (pipeline.segment); not tuned: the sizes of the first segmenter (b390c86), which
+    # the tagger was trained and every benchmark measured on
+    passage_max_sentences: int = 5  # sentences per passage before a paragraph is cut
+    passage_max_chars: int = 1200  # characters per passage before a paragraph (or sentence) is cut
+    passage_context_words: int = 100  # words of neighbouring sentences kept on each side for the tagger
     # processing
     jobs: int = -1
     backend: str = "loky"  # "loky" | "threading" | "dask"
     scheduler: str = ""
     batch_size: int = 64
     model: str = ""  # empty: models/default
+    # Tag scores below both this and every decision threshold are not stored: they never support
+    # a verdict and would make the tags table hundreds of times larger than the passages table.
+    # The shipped model's lowest thresholds are 0.05 too. Applies to versions tagged after it changes.
+    tag_store_floor: float = 0.05
     # Languages the tagger reads (ISO 639-1, as extractions.language): the shipped tagger's TF-IDF
     # features are trained on English text only. Measured: Baidu's Chinese and Kakao's Korean
     # policies scored 1.4 against RDR's 43.9 and 27.8, so a document in another language is
@@ -65,6 +89,12 @@ class Settings:
     element_similarity_scale: float = 0.8  # TF-IDF cosine read as a full element match
     element_cue_window: int = 12  # a cue's words within this many word stems (0: anywhere in the passage)
     element_max_evidence: int = 3  # passages kept per element answer
+    # export (pipeline.export): the coverage and evidence tables are streamed this many companies
+    # at a time; the files do not depend on it. Peak memory at N=1000 fell from 2,871 MB to
+    # 1,012 MB with chunks of 50 (docs/benchmarks/pipeline.md, streaming export).
+    export_chunk_companies: int = 50
+    # company ids bound in one store query: SQLite before 3.32 allows 999 parameters
+    query_max_ids: int = 500
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None = None, **overrides: Any) -> "Settings":
@@ -113,6 +143,21 @@ class Settings:
         if self.element_max_evidence < 0 or self.max_evidence < 0:
             raise SettingsError(f"element_max_evidence={self.element_max_evidence}, max_evidence="
                                 f"{self.max_evidence}: must be >= 0")
+        if self.document_seconds <= 0 or self.document_memory <= 0 or self.in_process_max_bytes < 0:
+            raise SettingsError(f"document_seconds={self.document_seconds}, document_memory={self.document_memory}: "
+                                f"must be > 0; in_process_max_bytes={self.in_process_max_bytes}: must be >= 0")
+        if self.passage_max_sentences < 1 or self.passage_max_chars < 20 or self.passage_context_words < 0:
+            raise SettingsError(f"passage_max_sentences={self.passage_max_sentences}, passage_max_chars="
+                                f"{self.passage_max_chars}, passage_context_words={self.passage_context_words}: "
+                                "need at least 1 sentence, 20 characters and 0 words")
+        if not 0 <= self.tag_store_floor <= 1:
+            raise SettingsError(f"tag_store_floor={self.tag_store_floor}: must be a score from 0 to 1")
+        if self.export_chunk_companies < 1 or self.query_max_ids < 1:
+            raise SettingsError(f"export_chunk_companies={self.export_chunk_companies}, query_max_ids="
+                                f"{self.query_max_ids}: each must be at least 1")
+        if self.max_retry_after < 0 or self.max_child_sitemaps < 0 or self.max_robots_sitemaps < 0:
+            raise SettingsError(f"max_retry_after={self.max_retry_after}, max_child_sitemaps={self.max_child_sitemaps}, "
+                                f"max_robots_sitemaps={self.max_robots_sitemaps}: must be >= 0")
         if self.backend not in ("loky", "threading", "dask"):
             raise SettingsError(f"backend={self.backend!r}: choose one of loky, threading, dask")
         if self.backend == "dask" and not self.scheduler:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .passage_kind import EVIDENCE_KINDS, passage_kind
 from .records import now, sha256_bytes  # noqa: F401 (part of the store's API)
+from .settings import Settings
 
 _EVIDENCE_SQL = ", ".join(f"'{k}'" for k in EVIDENCE_KINDS)  # headings, menus and boilerplate are never tagged
 
@@ -729,8 +730,6 @@ class Workspace:
                JOIN companies c USING (company_id) GROUP BY c.name""")
 
     # -- export: the report of one scoring run (pipeline.export.build) ----------------------
-    _MAX_IDS = 500  # company ids per query, well under SQLite's limit on bound parameters
-
     def score_coverage(self, run_id: int) -> pd.DataFrame:
         """Verdicts of scoring run ``run_id`` with their best quote: company (name), company_id,
         sector, framework, criterion, verdict, score, n_passages, evidence (the best quote), url,
@@ -743,15 +742,16 @@ class Workspace:
                FROM scores s JOIN companies c USING (company_id) WHERE s.run_id = ?
                ORDER BY s.company_id, s.criterion""", (run_id,))
 
-    def score_evidence(self, run_id: int, company_ids: Sequence[str]) -> pd.DataFrame:
+    def score_evidence(self, run_id: int, company_ids: Sequence[str],
+                       max_ids: int = Settings.query_max_ids) -> pd.DataFrame:
         """The evidence lists of some companies in scoring run ``run_id``: company_id, criterion,
-        evidence_json (the JSON list of quotes, best first)."""
+        evidence_json (the JSON list of quotes, best first); ``max_ids`` companies per query."""
         ids = list(dict.fromkeys(company_ids))
         return pd.concat([
             self.frame(
                 f"""SELECT company_id, criterion, evidence AS evidence_json FROM scores
                     WHERE run_id = ? AND company_id IN ({", ".join("?" * len(batch))})""", (run_id, *batch))
-            for batch in (ids[i:i + self._MAX_IDS] for i in range(0, len(ids), self._MAX_IDS))
+            for batch in (ids[i:i + max_ids] for i in range(0, len(ids), max_ids))
         ])
 
     def framework_scores(self, run_id: int) -> pd.DataFrame:

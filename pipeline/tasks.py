@@ -15,20 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 from .records import now, sha256_bytes
 
+from .settings import Settings
+
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .limits import Limits
     from .score import ScoringRules
-
-# Tags below this score are not stored: they never support a verdict and would make the tags
-# table hundreds of times larger than the passages table. Review export still sees everything
-# near the decision thresholds (all thresholds of the shipped model are far above it).
-TAG_STORE_FLOOR = 0.05
+    from .records import PassageSizes
 
 
 # -- extract + segment ----------------------------------------------------------------------
-def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str) -> tuple[dict, list[dict]]:
-    """Raw bytes of one version -> (extraction row, passage rows).
+def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str, limits: Limits | None = None,
+                        sizes: PassageSizes | None = None) -> tuple[dict, list[dict]]:
+    """Raw bytes of one version -> (extraction row, passage rows of ``sizes``), within ``limits``.
 
     The extraction row also says what the document is and whether the tagger can read it:
     ``language`` and ``language_confidence`` (:func:`~pipeline.extract.language.detect_language`)
@@ -43,7 +43,7 @@ def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str) ->
 
     if sha256_bytes(data) != sha256:
         raise ValueError(f"raw document {sha256} arrived with different content ({url}); rerun `hrdc extract`")
-    ext, passages = extract_within_limits(data, kind, url, sha256)  # per-document time and memory limits
+    ext, passages = extract_within_limits(data, kind, url, sha256, limits, sizes)
     language, confidence = detect_language(ext.text)
     sections = list(dict.fromkeys(p.section for p in passages if p.section))
     row = {
@@ -85,16 +85,18 @@ def model_id_of(model: str) -> str:
     return found if isinstance(found, str) and found else _tagger(model).model_id
 
 
-def tag_passages(model: str, sha256: str, passages: list[dict]) -> tuple[str, str, list[dict], list[dict]]:
+def tag_passages(model: str, sha256: str, passages: list[dict],
+                 floor: float = Settings.tag_store_floor) -> tuple[str, str, list[dict], list[dict]]:
     """The passages of one version -> (model id, sha256, tag rows, attribute rows)."""
     tagger = _tagger(model)
-    tags, attrs = tag_with(tagger, passages)
+    tags, attrs = tag_with(tagger, passages, floor)
     return tagger.model_id, sha256, tags, attrs
 
 
-def tag_with(tagger, passages: list[dict]) -> tuple[list[dict], list[dict]]:
+def tag_with(tagger, passages: list[dict], floor: float = Settings.tag_store_floor) -> tuple[list[dict], list[dict]]:
     """Passage dicts (``passage_id``, ``text``, ``context_before``, ``context_after``) -> (tag
-    rows, attribute rows) from ``tagger``; tags below :data:`TAG_STORE_FLOOR` are left out."""
+    rows, attribute rows) from ``tagger``; tags below ``floor`` (and below every threshold) are
+    left out (:attr:`Settings.tag_store_floor <pipeline.settings.Settings.tag_store_floor>`)."""
     import numpy as np
 
     texts = [p["text"] for p in passages]
@@ -102,7 +104,7 @@ def tag_with(tagger, passages: list[dict]) -> tuple[list[dict], list[dict]]:
     proba = tagger.predict_proba(texts, contexts) if texts else np.zeros((0, len(tagger.criteria_)))
     thresholds = np.array([tagger.thresholds_[c] for c in tagger.criteria_])
     tags, attrs = [], []
-    rows, cols = np.nonzero(proba >= min(TAG_STORE_FLOOR, thresholds.min()))
+    rows, cols = np.nonzero(proba >= min(floor, thresholds.min()))
     for i, j in zip(rows.tolist(), cols.tolist()):
         tags.append({"model": tagger.model_id, "passage_id": passages[i]["passage_id"],
                      "criterion": tagger.criteria_[j], "score": round(float(proba[i, j]), 5),

@@ -82,8 +82,8 @@ def run_all(
         result.timings["score"] = summary.seconds
         release_workers()
         export_started = time.perf_counter()
-        result.exports = export_workspace(ws, out, formats, references=published, aliases=alias_rows,
-                                          progress=progress)
+        result.exports = export_workspace(ws, out, formats, settings=settings, references=published,
+                                          aliases=alias_rows, progress=progress)
         result.timings["export"] = time.perf_counter() - export_started
         result.totals = ws.totals()
         result.totals["errors"] += crawled.outcomes.get("failed", 0)

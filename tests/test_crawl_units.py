@@ -101,6 +101,21 @@ def test_retry_policy_backs_off_exponentially_and_honours_retry_after():
     assert policy.after(Request("http://x/"), busy.but(retryable=False)).action == "failed"
 
 
+def test_retry_after_and_sitemap_caps_come_from_the_settings():
+    from pipeline.crawl.content import inspect
+
+    told = Result("failed", "http://x/", 429, {"Retry-After": "300"}, error="http_429", retryable=True)
+    retry = next(s for s in build_steps(Settings())[0] if isinstance(s, RetryPolicy))
+    assert retry.after(Request("http://x/"), told).error.startswith("rate_limited")  # 300 s > 120 s
+    patient = next(s for s in build_steps(Settings(max_retry_after=600))[0] if isinstance(s, RetryPolicy))
+    assert patient.after(Request("http://x/"), told).wait == 300.0
+    index = ('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             + "".join(f"<sitemap><loc>https://x.com/s{i}.xml</loc></sitemap>" for i in range(8))
+             + "</sitemapindex>").encode()
+    assert len(inspect(index, "application/xml", "https://x.com/sitemap.xml").child_sitemaps) == 5
+    assert len(inspect(index, "application/xml", "https://x.com/sitemap.xml", max_child_sitemaps=2).child_sitemaps) == 2
+
+
 def test_redirect_policy_refuses_loops_limits_and_non_http():
     policy = RedirectPolicy(max_redirects=2)
     hop = Result("redirect", "http://x/b", 302, {}, location="http://x/a")

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.export import TABLE_SCHEMAS, build_report, evidence_table, parse_evidence, read_table, write_exports
+from pipeline.export import (TABLE_SCHEMAS, build_report, evidence_table, export_workspace, parse_evidence,
+                             read_table, write_exports)
+from pipeline.settings import Settings
 from pipeline.store import Workspace
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -88,6 +90,18 @@ def test_streamed_export_equals_in_memory_export(streamed, in_memory, tmp_path, 
             pd.testing.assert_frame_equal(read_table(stream / f"{name}.{ext}"), in_memory.tables[name])
         assert (stream / f"{name}.csv").read_bytes() == (memory / f"{name}.csv").read_bytes()
     assert _sheets(stream / "coverage.xlsx") == _sheets(memory / "coverage.xlsx")
+
+
+def test_export_settings_change_how_not_what_is_written(workspace, tmp_path):
+    export_workspace(workspace, tmp_path / "default", ["csv"], progress=False)
+    small = Settings(export_chunk_companies=1, query_max_ids=1)
+    export_workspace(workspace, tmp_path / "small", ["csv"], settings=small, progress=False)
+    for name in ("coverage", "evidence"):
+        assert (tmp_path / "small" / f"{name}.csv").read_bytes() == (tmp_path / "default" / f"{name}.csv").read_bytes()
+    ids = ["acme", "acme-uk", "evil", "globex"]
+    one_by_one = workspace.score_evidence(1, ids, max_ids=1).sort_values(["company_id", "criterion"])
+    together = workspace.score_evidence(1, ids).sort_values(["company_id", "criterion"])
+    assert len(together) > 0 and one_by_one.reset_index(drop=True).equals(together.reset_index(drop=True))
 
 
 def test_xlsx_evidence_sheet_holds_every_quote(streamed, in_memory, tmp_path):

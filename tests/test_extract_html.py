@@ -232,3 +232,24 @@ def test_issue16_amazon_privacy_notice_keeps_its_sections(shared_data):
     cookies = next(p for p in passages if p.text.startswith("Cookies are unique identifiers"))
     assert cookies.section == "Amazon.com Privacy Notice > What About Cookies?"
     assert "Was this information helpful?" not in extraction.text and "Thank you for your feedback" not in extraction.text
+
+
+def test_headlines_above_a_policy_are_not_put_back():
+    """A run of same-level headings before the policy heads nothing trafilatura kept (OPP-115's
+    news sites: 'Trending' and its headlines lowered extraction precision by 0.002)."""
+    teasers = "".join(f'<div><h3><a href="/news/{i}">Headline number {i} about the city</a></h3>'
+                      f"<time>12:0{i}pm</time></div>" for i in range(6))
+    page = f"""<html><head><title>Privacy Policy | Daily News</title></head><body>
+    <div class="trending"><h2>Trending</h2>{teasers}</div>
+    <div class="content"><h1>Privacy Policy</h1>
+    <p>Daily News respects your privacy. This policy explains what personal information we collect when you read our site.</p>
+    <h2>Information we collect</h2>
+    <p>We collect your e-mail address when you subscribe to a newsletter, and the pages you read through cookies.</p>
+    <h2>Your choices</h2>
+    <p>You can unsubscribe at any time from the link in every newsletter, and you can block cookies in your browser.</p>
+    </div></body></html>"""
+    extraction = extract(page.encode(), "html", url="https://news.example/privacy")
+    assert "Headline number" not in extraction.text and "Trending" not in extraction.text
+    assert extraction.text.startswith("Privacy Policy\n\n")
+    assert [p.section for p in segment(extraction, "x" * 64)] == [
+        "Privacy Policy", "Privacy Policy > Information we collect", "Privacy Policy > Your choices"]

@@ -213,8 +213,52 @@ def test_issue16_flex_and_kaleida_line_and_page_breaks(shared_data):
     assert "Conflict-Affected and High-Risk Areas" in code
     assert "consultation-and-free-prior-and-informed-consent-fpic" in code
     assert "intimidation, or harassment. Where" in code  # over the break from page 3 to 4
+    assert "Suppliers should have a communicated process" in code  # over page 9's footnote
     notice = extract_file(shared_data / "docs" / "opp115_original" / "517_www.kaleidahealth.org.pdf").text
     assert "716-859- 8559" not in notice and notice.count("716-859-8559") == 5
+
+
+def test_footnotes_below_a_sentence_over_a_page_break_follow_it(tmp_path):
+    """As on page 9 of Flex's supplier code: the page ends mid-sentence above a footnote in small
+    type, and the next page finishes the sentence."""
+    c = canvas.Canvas(str(tmp_path / "note.pdf"), pagesize=A4)
+    width, height = A4
+    pages = [["Programs that protect whistleblowers shall be maintained, unless prohibited",
+              "by law. Suppliers should have a"],
+             ["communicated process for raising concerns without fear of retaliation."]]
+    for number, lines in enumerate(pages, start=1):
+        c.setFont("Helvetica", 10)
+        for row, line in enumerate(lines):
+            c.drawString(50, height - 110 - 14 * row, line)
+        if number == 1:
+            c.setFont("Helvetica", 7)
+            c.drawString(50, 80, "1 Whistleblower definition: any person who reports improper conduct.")
+        c.showPage()
+    c.save()
+    extraction = extract_file(tmp_path / "note.pdf")
+    assert [(b.text, b.page) for b in extraction.blocks] == [
+        ("Programs that protect whistleblowers shall be maintained, unless prohibited by law. Suppliers should "
+         "have a communicated process for raising concerns without fear of retaliation.", 1),
+        ("1 Whistleblower definition: any person who reports improper conduct.", 1),
+    ]
+
+
+def test_a_caption_at_the_foot_of_a_page_is_not_a_footnote(tmp_path):
+    """Smaller type at a page's foot is footnotes only when it starts with a note number: a
+    caption wrapped before a number stays whole (py-pdf's 2201.00214, Figure 3)."""
+    c = canvas.Canvas(str(tmp_path / "caption.pdf"), pagesize=A4)
+    width, height = A4
+    c.setFont("Helvetica", 10)
+    for row in range(4):
+        c.drawString(50, height - 110 - 14 * row, f"Loop {row} was observed in every wavelength for the whole flare.")
+    c.setFont("Helvetica", 7)
+    c.drawString(50, 96, "Figure 3: The time series of the first strips of loop A (strip 1 to")
+    c.drawString(50, 88, "3 from top to down), with the time on the horizontal axis.")
+    c.showPage()
+    c.save()
+    blocks = [b.text for b in extract_file(tmp_path / "caption.pdf").blocks]
+    assert blocks[-1] == ("Figure 3: The time series of the first strips of loop A (strip 1 to 3 from top to down), "
+                          "with the time on the horizontal axis.")
 
 
 @pytest.mark.parametrize("left, right, joined", [

@@ -187,7 +187,7 @@ def test_gzip_bomb_is_capped_on_its_decompressed_size():
     assert "10,485,760-byte limit" in result.error
 
 
-def test_hostile_documents_are_recorded_and_the_stage_goes_on(tmp_path, monkeypatch):
+def test_hostile_documents_are_recorded_and_the_stage_goes_on(tmp_path):
     from reportlab.lib.pdfencrypt import StandardEncryption
     from reportlab.pdfgen import canvas
 
@@ -205,7 +205,6 @@ def test_hostile_documents_are_recorded_and_the_stage_goes_on(tmp_path, monkeypa
         "deep.html": unclosed_divs(300),
         "bomb.pdf": pdf_bomb(512),
     }
-    monkeypatch.setattr(limits, "DEFAULT_LIMITS", SMALL)  # jobs=1: the stage runs in this process
     with Workspace(tmp_path / "ws") as ws:
         for name, data in documents.items():
             sha = ws.put_raw(data)
@@ -213,7 +212,8 @@ def test_hostile_documents_are_recorded_and_the_stage_goes_on(tmp_path, monkeypa
             ws.insert("documents", [{"doc_id": doc_id, "company_id": "acme", "url": f"https://acme.example/{name}",
                                      "kind": name.rsplit(".", 1)[1], "first_seen": now(), "last_seen": now()}])
             ws.insert("versions", [{"doc_id": doc_id, "version": 1, "sha256": sha, "retrieved_at": now(), "run_id": 1}])
-        summary = run_extract(ws, Settings(jobs=1), progress=False)
+        small = Settings(jobs=1, document_seconds=SMALL.seconds, document_memory=SMALL.memory)
+        summary = run_extract(ws, small, progress=False)
         rows = {r["sha256"]: dict(r) for r in ws.query("SELECT * FROM extractions")}
         passages = ws.query("SELECT sha256, COUNT(*) AS n FROM passages GROUP BY sha256")
     by_name = {name: rows[sha256_bytes(data)] for name, data in documents.items()}
@@ -321,7 +321,7 @@ def test_small_pages_skip_the_child_but_pdfs_and_large_pages_do_not(monkeypatch)
     extraction, passages = extract_within_limits(page, "html", "https://a.example/p", "0" * 64)
     assert passages and forked == []
     big = b"<html><body>" + b"<p>We respect human rights in every market.</p>" * 30_000 + b"</body></html>"
-    assert len(big) >= limits.IN_PROCESS_MAX_BYTES
+    assert len(big) >= limits.DEFAULT_LIMITS.in_process_bytes
     extract_within_limits(big, "html", "https://a.example/big", "1" * 64)
     extract_within_limits(many_pages(2), "pdf", "https://a.example/r.pdf", "2" * 64)
     assert forked == ["html", "pdf"]

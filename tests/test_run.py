@@ -56,6 +56,19 @@ def test_two_jobs_give_the_same_rows_as_one(make_crawled_workspace):
     assert set(a["scores"]["verdict"]) >= {"full", "none"}
 
 
+def test_passage_and_tag_settings_reach_the_workers(make_crawled_workspace):
+    runs = {}
+    for name, settings in {"default": Settings(jobs=2),
+                           "tuned": Settings(jobs=2, passage_max_chars=200, tag_store_floor=0.01)}.items():
+        with Workspace(make_crawled_workspace(name)) as ws:
+            run_extract(ws, settings, progress=False)
+            run_tag(ws, settings, progress=False)
+            runs[name] = ws.table("passages"), ws.table("tags")
+    (passages, tags), (short, floored) = runs["default"], runs["tuned"]
+    assert passages["text"].str.len().max() > 200 >= short["text"].str.len().max()
+    assert tags["score"].min() >= 0.05 > floored["score"].min() >= 0.01
+
+
 def test_rerun_adds_nothing_and_reports_skips(make_crawled_workspace):
     path = make_crawled_workspace("ws")
     run_stages(path, Settings(jobs=1))

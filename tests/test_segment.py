@@ -8,7 +8,8 @@ import pytest
 from pipeline.extract import extract_file
 from pipeline.extract.blocks import assemble
 from pipeline.records import Extraction, stable_id
-from pipeline.segment import sentences, segment
+from pipeline.records import PassageSizes
+from pipeline.segment import segment, sentences
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -46,16 +47,16 @@ def test_passages_cover_blocks_with_ids_pages_and_sections():
 def test_long_paragraphs_split_between_sentences_within_limits():
     paragraph = " ".join(f"Sentence number {i} says something about human rights due diligence." for i in range(12))
     extraction = _extraction([(paragraph, "p", (), 1)])
-    passages = segment(extraction, "x", max_sentences=5, max_chars=1200)
+    passages = segment(extraction, "x", PassageSizes(max_sentences=5, max_chars=1200))
     assert [len(sentences(p.text)) for p in passages] == [5, 5, 2]
     assert " ".join(p.text for p in passages) == paragraph
-    short = segment(extraction, "x", max_sentences=10, max_chars=150)
+    short = segment(extraction, "x", PassageSizes(max_sentences=10, max_chars=150))
     assert all(len(p.text) <= 150 for p in short) and len(short) == 6
 
 
 def test_overlong_sentence_cut_at_whitespace():
     sentence = "word " * 400 + "end."
-    passages = segment(_extraction([(sentence.strip(), "p", (), None)]), "x", max_chars=300)
+    passages = segment(_extraction([(sentence.strip(), "p", (), None)]), "x", PassageSizes(max_chars=300))
     assert all(len(p.text) <= 300 for p in passages)
     assert " ".join(p.text for p in passages).split() == sentence.split()
 
@@ -68,6 +69,8 @@ def test_context_is_about_a_hundred_words_each_side():
     assert 100 <= len(middle.context_after.split()) <= 140
     assert middle.context_before.endswith("Paragraph 4 " + "filler " * 30 + "ends here.")
     assert passages[0].context_before == ""
+    narrow = segment(_extraction(blocks), "x", PassageSizes(context_words=30))[5]
+    assert narrow.context_before == "Paragraph 4 " + "filler " * 30 + "ends here."  # one sentence of 33 words
 
 
 def test_list_stays_with_its_lead_in():
@@ -85,4 +88,4 @@ def test_walls_give_no_passages():
 
 def test_bad_limits_are_rejected():
     with pytest.raises(ValueError, match="max_sentences"):
-        segment(_extraction([("Text.", "p", (), 1)]), "x", max_sentences=0)
+        PassageSizes(max_sentences=0)

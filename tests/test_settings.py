@@ -30,6 +30,29 @@ def test_bad_values_are_named(values, message):
         Settings.from_mapping(values)
 
 
+def test_run_knobs_are_settings_with_the_old_defaults():
+    from pipeline.limits import DEFAULT_LIMITS
+    from pipeline.records import PassageSizes
+
+    s = Settings.from_mapping({"passage_max_chars": "300", "export_chunk_companies": 2, "document_seconds": "30"})
+    assert (s.passage_max_chars, s.export_chunk_companies, s.document_seconds) == (300, 2, 30.0)
+    assert PassageSizes() == PassageSizes(max_sentences=5, max_chars=1200, context_words=100)
+    assert (DEFAULT_LIMITS.seconds, DEFAULT_LIMITS.memory, DEFAULT_LIMITS.in_process_bytes) == (180.0, 2 * 1024**3, 1 << 20)
+    assert (Settings().tag_store_floor, Settings().query_max_ids, Settings().max_retry_after) == (0.05, 500, 120.0)
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"passage_max_chars": 10}, "passage_max_chars"),
+    ({"document_seconds": 0}, "document_seconds"),
+    ({"tag_store_floor": 2}, "tag_store_floor"),
+    ({"export_chunk_companies": 0}, "export_chunk_companies"),
+    ({"max_child_sitemaps": -1}, "max_child_sitemaps"),
+])
+def test_bad_knob_values_are_named(values, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_mapping(values)
+
+
 def test_contact_goes_into_user_agent():
     assert "ops@example.org" in Settings(contact="ops@example.org").full_user_agent
 

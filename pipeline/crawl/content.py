@@ -4,13 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.extract import decode_html, detect_kind, extract
+from pipeline.settings import Settings
 
 from .discover import Link, html_links, is_sitemap, sitemap_links
 
 # Pages that are not the document we asked for: recorded as fetches, never stored.
 BLOCKING_FLAGS = ("login_wall", "block_page", "js_shell")
-# A sitemap index may name many sitemaps; a policy crawl needs the first few.
-MAX_CHILD_SITEMAPS = 5
 
 
 @dataclass(frozen=True)
@@ -23,11 +22,13 @@ class Inspection:
     encoding: str = ""
 
 
-def inspect(data: bytes, content_type: str, url: str) -> Inspection:
-    """Classify a body by magic bytes and Content-Type (via :func:`pipeline.extract.detect_kind`)."""
+def inspect(data: bytes, content_type: str, url: str,
+            max_child_sitemaps: int = Settings.max_child_sitemaps) -> Inspection:
+    """Classify a body by magic bytes and Content-Type (via :func:`pipeline.extract.detect_kind`);
+    of a sitemap index, the first ``max_child_sitemaps`` children are kept."""
     if is_sitemap(data):
         pages, children = sitemap_links(data, url)
-        return Inspection(None, links=tuple(pages), sitemap=True, child_sitemaps=tuple(children[:MAX_CHILD_SITEMAPS]))
+        return Inspection(None, links=tuple(pages), sitemap=True, child_sitemaps=tuple(children[:max_child_sitemaps]))
     kind = detect_kind(data, content_type, url)
     if kind != "html":
         return Inspection(kind)

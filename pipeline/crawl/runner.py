@@ -44,7 +44,6 @@ _LOADING = "loading"
 _STATE = {"new": "done", "changed": "done", "unchanged": "done", "not_modified": "done",
           "failed": "failed", "blocked": "skipped", "robots": "skipped", "skipped": "skipped"}
 _REFUSED = ("private_address", "bad_scheme", "bad_url")
-MAX_ROBOTS_SITEMAPS = 5
 
 
 @dataclass
@@ -264,7 +263,7 @@ class _Crawl:
             ended = time.monotonic()
             if result.action != "body" or task.role == "robots":
                 return result, ended, None, None
-            found = inspect(result.data, result.content_type, result.url)
+            found = inspect(result.data, result.content_type, result.url, self.settings.max_child_sitemaps)
             keep = found.kind is not None and not found.blocked and not found.sitemap and task.role == "page"
             return result, ended, found, self.ws.put_raw(result.data) if keep else None
         except StoreError:
@@ -319,7 +318,7 @@ class _Crawl:
         for cid, hosts in self.seed_hosts.items():
             if key not in hosts:
                 continue
-            links = [(Link(url, SITEMAP), 0, "sitemap") for url in map(_normalised, sitemaps[:MAX_ROBOTS_SITEMAPS]) if url]
+            links = [(Link(url, SITEMAP), 0, "sitemap") for url in map(_normalised, sitemaps[:self.settings.max_robots_sitemaps]) if url]
             rows = self._admit(Task(cid, robots_url, 0), links)
             if rows:
                 with self.ws.transaction() as conn:

@@ -11,13 +11,11 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from pipeline.settings import Settings
+
 from .fetch import Request, Result, retry_after
 from .safety import check_address
 from .urls import FETCHABLE_SCHEMES
-
-# A server asking for a longer pause than this is left alone for the rest of the run: its
-# remaining URLs fail as ``rate_limited`` without a request, and the next run tries again.
-MAX_RETRY_AFTER = 120.0
 
 
 class Step:
@@ -89,8 +87,9 @@ class RetryPolicy(Step):
 
     name = "retry"
 
-    def __init__(self, retries: int, backoff: float, rng: random.Random | None = None) -> None:
-        self.retries, self.backoff = retries, backoff
+    def __init__(self, retries: int, backoff: float, rng: random.Random | None = None,
+                 max_retry_after: float = Settings.max_retry_after) -> None:
+        self.retries, self.backoff, self.max_retry_after = retries, backoff, max_retry_after
         self.rng = rng or random.Random()
 
     def describe(self) -> str:
@@ -100,9 +99,9 @@ class RetryPolicy(Step):
         if result.action != "failed" or not result.retryable:
             return result
         asked = retry_after(result.headers.get("Retry-After")) if result.headers else None
-        if asked is not None and asked > MAX_RETRY_AFTER:
+        if asked is not None and asked > self.max_retry_after:
             return result.but(error=f"rate_limited: HTTP {result.status} with Retry-After {asked:.0f} s (over "
-                              f"{MAX_RETRY_AFTER:.0f} s); host left alone for this run, rerun the crawl later")
+                              f"{self.max_retry_after:.0f} s); host left alone for this run, rerun the crawl later")
         if req.attempt >= self.retries:
             suffix = f" (after {self.retries} retries)" if self.retries else ""
             return result.but(error=result.error + suffix, wait=asked or 0.0)
@@ -149,7 +148,7 @@ def build_steps(settings) -> tuple[list[Step], list[str]]:
         off.append("robots off: respect_robots is false")
     steps.append(ConditionalGet())
     if settings.retries:
-        steps.append(RetryPolicy(settings.retries, settings.backoff))
+        steps.append(RetryPolicy(settings.retries, settings.backoff, max_retry_after=settings.max_retry_after))
     else:
         off.append("retry off: retries is 0")
     steps.append(RedirectPolicy(settings.max_redirects))

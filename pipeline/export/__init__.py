@@ -22,19 +22,19 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..settings import Settings
 from ..store import Workspace
 from .brief import Brief, build_briefs
 from .brief_docx import DocxExporter, brief_filename, write_brief_docx
 from .briefing import HtmlExporter
 from .build import build_report
 from .files import Exporter, atomic_path, safe_http_url
-from .model import CHUNK_COMPANIES, COVERAGE_COLUMNS, TABLE_SCHEMAS, Report, evidence_table, parse_evidence
+from .model import COVERAGE_COLUMNS, TABLE_SCHEMAS, Report, evidence_table, parse_evidence
 from .tables import CsvExporter, ParquetExporter, read_table
 from .workbook import XlsxExporter, build_workbook
 
 __all__ = [
     "Brief",
-    "CHUNK_COMPANIES",
     "COVERAGE_COLUMNS",
     "EXPORTERS",
     "TABLE_SCHEMAS",
@@ -69,7 +69,7 @@ def write_exports(
     out_dir: str | os.PathLike[str],
     formats: Iterable[str] = ("csv", "xlsx", "parquet", "html", "docx"),
     *,
-    chunk_companies: int = CHUNK_COMPANIES,
+    chunk_companies: int = Settings.export_chunk_companies,
     progress: bool = False,
 ) -> dict[str, list[Path]]:
     """Write ``report`` in each of ``formats`` into ``out_dir``; return the paths per format.
@@ -101,15 +101,18 @@ def write_exports(
 
 def export_workspace(ws: Workspace, out: str | os.PathLike[str], formats: Sequence[str], *,
                      references: pd.DataFrame | None = None, aliases: pd.DataFrame | None = None,
-                     progress: bool = True) -> dict[str, list[Path]]:
-    """Build the report of the latest scoring run and write it in ``formats`` under ``out``.
+                     settings: Settings | None = None, progress: bool = True) -> dict[str, list[Path]]:
+    """Build the report of the latest scoring run and write it in ``formats`` under ``out``
+    (streamed ``settings.export_chunk_companies`` companies at a time).
 
     ``references`` (:func:`pipeline.references.read_reference_files`) and ``aliases``
     (:func:`~pipeline.references.read_alias_files`) are stored in the workspace first, so this and
     every later export shows them.
     """
+    settings = settings or Settings()
     if references is not None and len(references):
         ws.replace_references(references)
     if aliases is not None and len(aliases):
         ws.add_reference_aliases(aliases)
-    return write_exports(build_report(ws), out, formats, progress=progress)
+    report = build_report(ws, max_ids=settings.query_max_ids)
+    return write_exports(report, out, formats, chunk_companies=settings.export_chunk_companies, progress=progress)

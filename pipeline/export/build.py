@@ -8,6 +8,7 @@ import pandas as pd
 from ..compare import CHANGE_COLUMNS, compare_runs, previous_run
 from ..elements import rdr_element_table
 from ..references import bundled_aliases, bundled_references, match_references
+from ..settings import Settings
 from ..store import StoreError, Workspace
 from ..taxonomy import load_taxonomy
 from .model import Report
@@ -22,8 +23,9 @@ def _criteria_frame() -> pd.DataFrame:
     return frame[[c for c in ("criterion", "framework", "title", "category", "family") if c in frame]]
 
 
-def build_report(ws: Workspace, run_id: int | None = None) -> Report:
-    """The coverage, framework, change and document tables of one scoring run (default latest)."""
+def build_report(ws: Workspace, run_id: int | None = None, *, max_ids: int = Settings.query_max_ids) -> Report:
+    """The coverage, framework, change and document tables of one scoring run (default latest);
+    the evidence is read later, ``max_ids`` companies per store query."""
     runs = ws.score_runs()
     if not runs:
         raise StoreError(f"workspace {ws.path} has no scores yet; run `hrdc score --workspace {ws.path}`")
@@ -57,7 +59,7 @@ def build_report(ws: Workspace, run_id: int | None = None) -> Report:
     references = _references(ws, set(scores["company"]) | set(frameworks["company"]))
     return Report(coverage=coverage, frameworks=frameworks, changes=changes,
                   documents=documents, meta=meta, criteria=criteria,
-                  evidence_source=_evidence_source(ws, run_id), rdr_elements=rdr_elements,
+                  evidence_source=_evidence_source(ws, run_id, max_ids), rdr_elements=rdr_elements,
                   references=references,
                   previous_frameworks=ws.framework_scores(before) if before else pd.DataFrame())
 
@@ -72,11 +74,11 @@ def _references(ws: Workspace, companies: set[str]) -> pd.DataFrame:
     return match_references(pd.concat([stored, bundled], ignore_index=True), sorted(companies), aliases)
 
 
-def _evidence_source(ws: Workspace, run_id: int) -> Callable[[pd.DataFrame], pd.Series]:
+def _evidence_source(ws: Workspace, run_id: int, max_ids: int) -> Callable[[pd.DataFrame], pd.Series]:
     """Reads the evidence JSON of some coverage rows of ``run_id`` from the store, in their order."""
 
     def evidence_json(rows: pd.DataFrame) -> pd.Series:
-        found = ws.score_evidence(run_id, rows["company_id"])
+        found = ws.score_evidence(run_id, rows["company_id"], max_ids)
         keys = rows[["company_id", "criterion"]]
         return keys.merge(found, on=["company_id", "criterion"], how="left")["evidence_json"]
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from .model import CHUNK_COMPANIES, Report, is_missing
+from ..settings import Settings
+from .model import Report, is_missing
 
 __all__ = ["Exporter", "atomic_path", "safe_http_url"]
 
@@ -46,7 +47,7 @@ class Exporter(ABC):
 
     format: ClassVar[str]
 
-    def __init__(self, chunk_companies: int = CHUNK_COMPANIES):
+    def __init__(self, chunk_companies: int = Settings.export_chunk_companies):
         self.chunk_companies = chunk_companies
 
     @abstractmethod

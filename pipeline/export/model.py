@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from ..compare import CHANGE_SCHEMA
+from ..settings import Settings
 from .beside import reference_table, salient_table
 from .frameworks import order_frameworks
 
 __all__ = [
-    "CHUNK_COMPANIES",
     "COVERAGE_COLUMNS",
     "SCORE_COLOURS",
     "TABLE_SCHEMAS",
@@ -48,9 +48,6 @@ COVERAGE_COLUMNS = (
 VERDICTS = ("full", "partial", "none")
 # Heat colours for scores 0 / 50 / 100 (none / partial / full), shared with the briefing.
 SCORE_COLOURS = ("E8A49C", "F6D68E", "74C195")
-
-# Companies per chunk when the coverage and evidence tables are streamed into their files.
-CHUNK_COMPANIES = 50
 
 # Column -> dtype for every exported table, in output order. "str" columns never hold missing
 # values (they become ""), so CSV and Parquet read back the same frame.
@@ -178,7 +175,7 @@ class Report:
         """The coverage table without ``evidence_json`` (the best quote, url and page stay)."""
         return self._coverage.drop(columns="evidence_json")
 
-    def iter_table(self, name: str, companies: int = CHUNK_COMPANIES) -> Iterator[pd.DataFrame]:
+    def iter_table(self, name: str, companies: int = Settings.export_chunk_companies) -> Iterator[pd.DataFrame]:
         """Table ``name`` in consecutive chunks that concatenate to ``tables[name]``.
 
         Coverage and evidence come ``companies`` companies at a time (at least one chunk, maybe
@@ -191,7 +188,7 @@ class Report:
         else:
             yield self.tables[name]
 
-    def coverage_chunks(self, companies: int = CHUNK_COMPANIES) -> Iterator[pd.DataFrame]:
+    def coverage_chunks(self, companies: int = Settings.export_chunk_companies) -> Iterator[pd.DataFrame]:
         """Coverage rows with their ``evidence_json``, ``companies`` companies per chunk."""
         if companies < 1:
             raise ValueError(f"companies per chunk must be at least 1, got {companies}")

@@ -27,7 +27,8 @@ from ..references import ATTRIBUTIONS, CAVEAT
 from ..salient import DEFINITION, load_salient_issues
 from .files import Exporter, atomic_path, safe_http_url
 from .frameworks import order_frameworks
-from .model import CHUNK_COMPANIES, SCORE_COLOURS, Report, evidence_table, is_missing, parse_evidence
+from ..settings import Settings
+from .model import SCORE_COLOURS, Report, evidence_table, is_missing, parse_evidence
 from .profile import build_profiles, profile_table
 
 __all__ = ["XlsxExporter", "build_workbook"]
@@ -59,7 +60,7 @@ _WIDTHS = {"quote": 90, "title": 50, "url": 50, "changed_documents": 50, "sha256
            "weakest": 50, "change": 40, "documents": 60}
 
 
-def build_workbook(report: Report, chunk_companies: int = CHUNK_COMPANIES) -> Workbook:
+def build_workbook(report: Report, chunk_companies: int = Settings.export_chunk_companies) -> Workbook:
     """The ``coverage.xlsx`` workbook: summary, profiles (:func:`.profile.profile_table`), one
     score grid per framework, evidence, changes and documents sheets. Crawled text is always stored as text, never as a formula.
 

@@ -6,7 +6,7 @@ pdfplumber is not used. Layout comes from a few PDFium calls per *line* (positio
 rendered size): running headers and footers are lines repeated at the page edges, headings are
 short lines set larger (or numbered and bold, or in capitals), and paragraphs end at vertical
 gaps or short last lines. A paragraph cut off by a page break continues on the next page, with
-smaller-type notices read in between moved after it. Only a page whose two
+smaller-type notices read in between and the footnotes below it moved after it. Only a page whose two
 columns are drawn row by row (PDFium then reads across them) is read character by character,
 to split its lines at the gutter.
 """
@@ -34,6 +34,7 @@ _PAGE_NUMBER = re.compile(
 )
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)\s+\S")
 _SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", '"', "\u201d")
+_NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021])\s*[^\W\d_]")  # "1 Whistleblower definition: ..."
 
 
 @dataclass
@@ -283,6 +284,16 @@ def _continuation_first(lines: list[_Line]) -> list[_Line]:
     return lines
 
 
+def _footnotes_at(lines: list[_Line], body_size: float) -> int:
+    """Where the footnotes at the foot of a page start (``len(lines)`` if it has none): the run
+    of lines set smaller than the body that ends the page, if its first line starts with a note
+    number or mark (a caption there starts otherwise, and may wrap at a number)."""
+    start = len(lines)
+    while start > 0 and lines[start - 1].size < body_size - 0.5:
+        start -= 1
+    return start if start < len(lines) and _NOTE_MARK.match(lines[start].text) else len(lines)
+
+
 def _open_error(data: bytes, exc: Exception) -> Extraction:
     message = str(exc)
     if "password" in message.lower():
@@ -337,6 +348,7 @@ def extract_pdf(data: bytes) -> Extraction:
     items = []
     stack: list[tuple[int, str]] = []
     empty = []
+    held: list = []  # the previous page's footnotes, placed after the sentence that runs over its break
     for number, (lines, height) in enumerate(pages, start=1):
         if not lines:
             if number not in bad_pages:
@@ -344,12 +356,23 @@ def extract_pdf(data: bytes) -> Extraction:
             continue
         lines = _strip_edges(lines, height, running)
         cut_off = _cut_off(items)
-        page_items = _blocks(_continuation_first(lines) if cut_off else lines, body_size, number, stack)
+        if cut_off:
+            lines = _continuation_first(lines)
+        notes_at = _footnotes_at(lines, body_size)
+        page_items = _blocks(lines[:notes_at], body_size, number, stack)
+        notes = _blocks(lines[notes_at:], body_size, number, stack) if notes_at < len(lines) else []
         if cut_off and page_items and page_items[0][1] == "p" and (page_items[0][0][:1].islower() or items[-1][0].endswith("-")):
             # a sentence over a page break is one block, on the page where it starts
             text, kind, section, page = items[-1]
             items[-1] = (clean_line(join_lines([text, page_items.pop(0)[0]])), kind, section, page)
+        items.extend(held)
         items.extend(page_items)
+        # Footnotes below a sentence that the page break cuts would land inside it (Flex's
+        # supplier code, page 9): they wait until the next page has finished the sentence.
+        held = notes if _cut_off(items) else []
+        if not held:
+            items.extend(notes)
+    items.extend(held)
     if empty:
         flags.append("scanned_pages")
     if bad_pages:
