@@ -120,14 +120,20 @@ def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRu
     """One company's labelled tags, readable documents and declared services -> (company id,
     verdicts, framework scores, element results)."""
     from . import score as scoring
+    from .applicability import applicable_criteria, applicable_frameworks
     from .companies import company_type
     from .taxonomy import load_taxonomy  # cached per process
 
     taxonomy = load_taxonomy()
     kind = company_type(sector)
-    by_elements = [c for c in taxonomy.leaves if c.elements and (c.framework != "rdr" or rules.rdr_method == "elements")]
+    # Only the sector's frameworks are scored. RDR's exclusions for the company type are left
+    # to the element answers (N/A, no verdict), which RDR's engine reads; applicable_criteria
+    # drops them from the passage-count path.
+    frameworks = applicable_frameworks(sector)
+    leaves = [c for c in taxonomy.leaves if c.framework in frameworks]
+    by_elements = [c for c in leaves if c.elements and (c.framework != "rdr" or rules.rdr_method == "elements")]
     ids = {c.id for c in by_elements}
-    counted = [c for c in taxonomy.leaves if c.id not in ids]
+    counted = [c for c in applicable_criteria(leaves, sector) if c.id not in ids]
     element_tags = tags[tags["criterion"].isin(ids)] if len(tags) else tags
     verdicts, elements = scoring.score_by_elements(
         company_id, element_tags, by_elements, rules, company_type=kind, documents=documents, services=services)
