@@ -88,3 +88,23 @@ def test_coverage_marks_what_does_not_apply(workspace, tmp_path):
     evidence = pd.read_csv(tmp_path / "out" / "evidence.csv")
     assert set(evidence["criterion"]) == {"ktc.4.2"}
     assert json.loads(coverage.loc[("gadgetco", "ktc.4.2"), "evidence_json"])[0]["quote"].startswith("We apply")
+
+
+def test_scoring_runs_only_the_frameworks_of_the_sector():
+    from pipeline.score import TAG_COLUMNS, ScoringRules
+    from pipeline.tasks import score_one
+
+    tags = pd.DataFrame([{
+        "passage_id": "p1", "criterion": "ktc.4.2", "score": 0.9, "label": True, "future": False,
+        "negative": False, "text": "We apply the Employer Pays Principle: no worker should pay for a job.",
+        "url": "https://gadgetco.example/code", "page": None, "retrieved_at": "", "sha256": "a" * 64,
+    }], columns=list(TAG_COLUMNS))
+    _, verdicts, scores, elements = score_one("gadgetco", "device", tags, ScoringRules())
+    assert {v.framework for v in verdicts} == {"ktc", "chrb", "minerals", "ungp", "msa"}
+    assert "rdr" not in scores and {"ktc", "ktc.4", "chrb", "minerals"} <= set(scores)
+    fees = next(v for v in verdicts if v.criterion == "ktc.4.2")
+    assert fees.score > 0 and fees.evidence[0].quote.startswith("We apply")
+    assert {e.criterion for e in elements if e.element == "KTC4.2.1"} == {"ktc.4.2"}
+    _, verdicts, scores, _ = score_one("socialco", "platform", tags, ScoringRules())
+    assert not {"ktc", "chrb", "minerals"} & {v.framework for v in verdicts}
+    assert "ktc" not in scores and "rdr" in scores
