@@ -40,11 +40,20 @@ SECTORS_FILE = CORPORA_DIR / "sectors.yaml"
 
 @lru_cache(maxsize=1)
 def sectors() -> dict[str, dict]:
-    """Sector -> {rdr_company_type, aliases} from ``corpora/sectors.yaml``."""
+    """Sector -> {rdr_company_type, frameworks, aliases} from ``corpora/sectors.yaml``."""
+    from pipeline.taxonomy import load_taxonomy
+
+    known = load_taxonomy().frameworks
     data = yaml.safe_load(SECTORS_FILE.read_text(encoding="utf-8"))
     for name, spec in data.items():
         if spec.get("rdr_company_type") not in ("internet", "telecom"):
             raise CompaniesError(f"{SECTORS_FILE}: {name}: rdr_company_type must be internet or telecom")
+        frameworks = spec.get("frameworks")
+        if not frameworks or not isinstance(frameworks, list):
+            raise CompaniesError(f"{SECTORS_FILE}: {name}: frameworks must list the frameworks that apply")
+        bad = [f for f in frameworks if f not in known]
+        if bad:
+            raise CompaniesError(f"{SECTORS_FILE}: {name}: framework {bad[0]!r} is not one of {', '.join(known)}")
     return data
 
 

@@ -71,11 +71,13 @@ def run_demo(out: str | Path = "demo-output", settings: Settings | None = None, 
 
 def summary_table(workspace: str | Path) -> pd.DataFrame:
     """Company x framework scores of the latest scoring run, with document counts."""
+    from .export.frameworks import order_frameworks
     from .store import Workspace
 
     with Workspace(workspace, create=False) as ws:
         scores, docs = ws.latest_framework_scores(), ws.document_counts()
     table = scores.pivot_table(index=["company", "sector"], columns="framework", values="score").reset_index()
     table = docs.merge(table, on="company", how="right")
-    columns = ["company", "sector", "documents"] + [c for c in ("rdr", "gni", "ungp", "msa") if c in table]
+    frameworks = [f for f in order_frameworks(scores["framework"]) if "." not in f]  # not RDR's categories
+    columns = ["company", "sector", "documents"] + [c for c in frameworks if c in table]
     return table[columns].sort_values("rdr" if "rdr" in table else "company", ascending=False).round(1)

@@ -1,4 +1,8 @@
-"""RDR element by element: which of an indicator's questions a company's passages answer.
+"""Element by element: which of an indicator's questions a company's passages answer.
+
+RDR's indicators, the UNGP Reporting Framework's questions and the KnowTheChain, CHRB and
+conflict-minerals indicators all have ``elements`` in their criteria files and are answered
+the same way; RDR's is the worked case below.
 
 RDR's researchers judge each indicator question by question: P3a asks what user information
 is collected, how each type is collected, and whether collection is limited to what is
@@ -37,6 +41,7 @@ from .rdr import POINTS, REVERSED_POINTS
 from .records import Evidence
 
 ELEMENTS_DIR = CORPORA_DIR / "elements"
+LABELS_DIR = CORPORA_DIR / "labels"
 #: Prefix of the evidence id of a document cited as a whole (P1a: the privacy policy was found).
 DOCUMENT_EVIDENCE = "doc:"
 #: Service types of a company by RDR company type, before any declared service.
@@ -128,11 +133,16 @@ def _window_share(cue: set[str], sequence: list[str], window: int) -> float:
     return best / len(cue)
 
 
-def read_examples(path: Path = ELEMENTS_DIR) -> dict[str, list[str]]:
-    """Element id -> written example passages: rows with ``elements`` of ``path``, a JSONL file
-    or a folder of them (default ``corpora/elements/``)."""
+def read_examples(paths: Path | Sequence[Path] = (ELEMENTS_DIR, LABELS_DIR)) -> dict[str, list[str]]:
+    """Element id -> written example passages: rows with ``elements`` of ``paths``, JSONL files
+    or folders of them (default ``corpora/elements/``, and the labelled passages of
+    ``corpora/labels/`` that name the elements they answer, as the KnowTheChain, CHRB and
+    minerals passages do: there they are the tagger's training data too)."""
     out: dict[str, list[str]] = {}
-    for file in sorted(path.glob("*.jsonl")) if path.is_dir() else [path] if path.is_file() else []:
+    paths = [paths] if isinstance(paths, Path) else list(paths)
+    files = [f for path in paths
+             for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path] if path.is_file() else [])]
+    for file in files:
         for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue

@@ -13,8 +13,10 @@ will ...") or a negative ("we do not ...") never count as full disclosure:
 - ``none`` (0): no supporting passage ("no disclosure found" in RDR's terms; not N/A).
 
 RDR indicators are then aggregated with RDR's own engine (:mod:`pipeline.rdr`): families,
-categories and a total that is the mean of all applicable families. Other frameworks score
-as the mean over their criteria.
+categories and a total that is the mean of all applicable families. Frameworks with
+``scoring: groups`` (KnowTheChain, CHRB, conflict minerals) score each group as the mean of its
+criteria and the framework as the weighted mean of its groups (:func:`weighted_group_score`);
+the others as the mean over their criteria.
 """
 from __future__ import annotations
 
@@ -164,6 +166,17 @@ def score_by_elements(
     return verdicts, results
 
 
+def judged_by_elements(criterion, rules: ScoringRules = ScoringRules()) -> bool:
+    """Whether ``criterion`` is answered question by question: it has element questions, its
+    framework's file does not say ``judged_by: passages``, and for RDR ``rules.rdr_method`` is
+    ``elements``."""
+    from .taxonomy import load_taxonomy
+
+    header = load_taxonomy().frameworks.get(criterion.framework, {})
+    return (bool(criterion.elements) and header.get("judged_by", "elements") == "elements"
+            and (criterion.framework != "rdr" or rules.rdr_method == "elements"))
+
+
 def score_criteria(
     company_id: str,
     tags: pd.DataFrame,
@@ -177,12 +190,7 @@ def score_criteria(
     """Verdicts and element results for ``criteria``, each judged the way its framework asks:
     element by element where it has element questions and its file says ``judged_by: elements``
     (the default; RDR only with ``rules.rdr_method == "elements"``), else on its supporting passages."""
-    from .taxonomy import load_taxonomy
-
-    headers = load_taxonomy().frameworks
-    by_elements = [c for c in criteria if c.elements
-                   and headers.get(c.framework, {}).get("judged_by", "elements") == "elements"
-                   and (c.framework != "rdr" or rules.rdr_method == "elements")]
+    by_elements = [c for c in criteria if judged_by_elements(c, rules)]
     ids = {c.id for c in by_elements}
     counted = [c for c in criteria if c.id not in ids]
     element_tags = tags[tags["criterion"].isin(ids)] if len(tags) else tags
@@ -226,7 +234,8 @@ def framework_scores(
     """Aggregate one company's verdicts per framework.
 
     RDR goes through RDR's engine (categories ``rdr.G/F/P`` and the total ``rdr``), from the
-    element results when given, else from one verdict per indicator; the other frameworks are
+    element results when given, else from one verdict per indicator; ``scoring: groups``
+    frameworks give each group (``ktc.4``) and their weighted mean; the other frameworks are
     the mean of their criteria's scores.
     """
     from . import rdr
@@ -250,11 +259,28 @@ def framework_scores(
             out[f"rdr.{row.category}"] = _round(row.score)
         for row in scores.totals.itertuples(index=False):
             out["rdr"] = _round(row.score)
-    frame = pd.DataFrame([(v.framework, v.score) for v in verdicts if v.framework != "rdr"],
-                         columns=["framework", "score"])
-    for framework, group in frame.groupby("framework"):
-        out[framework] = _round(group["score"].mean())
+    frame = pd.DataFrame([(v.framework, v.criterion, v.score) for v in verdicts if v.framework != "rdr"],
+                         columns=["framework", "criterion", "score"])
+    for framework, group in frame.groupby("framework", sort=False):
+        header = taxonomy.frameworks[framework]
+        if header.get("scoring") == "groups":
+            themes = group.assign(group=[taxonomy.get(c).category for c in group["criterion"]])
+            total, parts = weighted_group_score(themes, header["weights"])
+            out.update({f"{framework}.{g}": _round(s) for g, s in parts.items()})
+            out[framework] = _round(total)
+        else:
+            out[framework] = _round(group["score"].mean())
     return out
+
+
+def weighted_group_score(scores: pd.DataFrame, weights: dict[str, float]) -> tuple[float, dict[str, float]]:
+    """A ``scoring: groups`` framework's score from its criteria's: ``scores`` has columns
+    ``group, score``; each group scores the mean of its criteria, the framework the mean of the
+    groups weighted by ``weights`` (KnowTheChain: themes weighted equally; CHRB: its theme
+    weights). Groups without a scored criterion are left out of the weighted mean."""
+    parts = {g: float(s) for g, s in scores.groupby("group", sort=False)["score"].mean().items()}
+    total = sum(weights[g] * s for g, s in parts.items()) / sum(weights[g] for g in parts)
+    return total, {g: parts[g] for g in weights if g in parts}
 
 
 def _round(value) -> float | None:

@@ -122,11 +122,19 @@ def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRu
     """One company's labelled tags, readable documents and declared services -> (company id,
     verdicts, framework scores, element results)."""
     from . import score as scoring
+    from .applicability import applicable_criteria, applicable_frameworks
     from .companies import company_type
     from .taxonomy import load_taxonomy  # cached per process
 
     taxonomy = load_taxonomy()
     kind = company_type(sector)
-    verdicts, elements = scoring.score_criteria(company_id, tags, taxonomy.leaves, rules, company_type=kind,
+    # Only the sector's frameworks are scored. RDR's exclusions for the company type are left
+    # to the element answers (N/A, no verdict), which RDR's engine reads; criteria judged on
+    # passages are kept only where they apply.
+    frameworks = applicable_frameworks(sector)
+    leaves = [c for c in taxonomy.leaves if c.framework in frameworks]
+    applicable = {c.id for c in applicable_criteria(leaves, sector)}
+    criteria = [c for c in leaves if c.id in applicable or scoring.judged_by_elements(c, rules)]
+    verdicts, elements = scoring.score_criteria(company_id, tags, criteria, rules, company_type=kind,
                                                 documents=documents, services=services)
     return company_id, verdicts, scoring.framework_scores(verdicts, kind, taxonomy, elements), elements

@@ -1,4 +1,5 @@
-"""The criteria taxonomy: RDR, GNI, UNGP Reporting Framework and Modern Slavery Act criteria.
+"""The criteria taxonomy: RDR, GNI, UNGP Reporting Framework, Modern Slavery Act, KnowTheChain,
+CHRB and conflict-minerals (OECD) criteria.
 
 One YAML file per framework under ``corpora/criteria/`` plus ``crosswalk.yaml``; the schema is in
 ``docs/taxonomy.md``. :func:`load_taxonomy` reads and checks them all, and any problem is raised
@@ -29,12 +30,16 @@ DECLARED_SERVICES = ("mobile_ecosystem", "pda_ecosystem")
 SERVICE_TYPES = ("digital_platform", "telecom", *DECLARED_SERVICES)
 
 _HEADER_REQUIRED = ("framework", "name", "edition", "source", "licence", "attribution", "criteria")
-_HEADER_OPTIONAL = ("groups", "label", "order", "judged_by")
+_HEADER_OPTIONAL = ("groups", "label", "order", "judged_by", "scoring")
 #: How a framework's criteria with element questions are judged: ``elements`` (each question
 #: answered, the criterion scored from the answers) or ``passages`` (on the supporting passages
 #: alone; the questions still name what a gap asks for).
 JUDGED_BY = ("elements", "passages")
-_GROUP_KEYS = (("id", "title"), ("description", "label"))
+_GROUP_KEYS = (("id", "title"), ("description", "label", "weight"))
+#: How a framework's score comes from its criteria' scores: ``mean`` of all criteria, or
+#: ``groups`` (each group the mean of its criteria, the framework the mean of its groups
+#: weighted by their ``weight``, default 1; KnowTheChain's equally weighted themes).
+SCORINGS = ("mean", "groups")
 _CRITERION_KEYS = (
     ("id", "title"),
     ("description", "category", "family", "parent", "children", "scope", "excluded", "elements",
@@ -300,9 +305,20 @@ def _read_framework(
     groups = data.get("groups", _Seq())
     if not isinstance(groups, list):
         raise f.fail(data.key_lines["groups"], "'groups' must be a list of {id, title}")
-    group_ids = []
+    group_ids, weights = [], {}
     for line, group in zip(groups.item_lines, groups):
-        group_ids.append(f.text(f.check_keys(group, line, _GROUP_KEYS, "group"), "id"))
+        gid = f.text(f.check_keys(group, line, _GROUP_KEYS, "group"), "id")
+        group_ids.append(gid)
+        weight = group.get("weight", 1)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+            raise f.fail(group.key_lines.get("weight", group.line),
+                         f"group {gid!r}: 'weight' must be a positive number, got {weight!r}")
+        weights[gid] = float(weight)
+    scoring = f.text(data, "scoring", "mean")
+    if scoring not in SCORINGS:
+        raise f.fail(data.key_lines["scoring"], f"'scoring' {scoring!r} must be one of {', '.join(SCORINGS)}")
+    if scoring == "groups" and not groups:
+        raise f.fail(data.key_lines["scoring"], "'scoring: groups' needs 'groups'")
     order = data.get("order")
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         raise f.fail(data.key_lines["order"], f"'order' must be a whole number, got {order!r}")
@@ -314,7 +330,9 @@ def _read_framework(
         "label": f.text(data, "label", name),
         "order": order,
         "judged_by": judged_by,
-        "groups": tuple({k: str(v) for k, v in g.items()} for g in groups),
+        "scoring": scoring,
+        "groups": tuple({k: str(v) for k, v in g.items() if k != "weight"} for g in groups),
+        "weights": weights,
         "file": f.name,
     }
     items = data["criteria"]
@@ -410,8 +428,13 @@ def _suggest(ref: str, known: dict[str, Any]) -> str:
 
 def _check_references(criteria: list[Criterion], where: dict[str, tuple[_File, _Map]]) -> None:
     by_id = {c.id: c for c in criteria}
+    element_owner: dict[str, str] = {}  # the element matcher keys its questions by element id
     for c in criteria:
         f, item = where[c.id]
+        for line, e in zip(item.get("elements", _Seq()).item_lines, c.elements):
+            if e.id in element_owner:
+                raise f.fail(line, f"{c.id}: element id {e.id!r} is also an element of {element_owner[e.id]}")
+            element_owner[e.id] = c.id
         for ref in c.maps_to:
             if ref not in by_id:
                 raise f.fail(

@@ -46,6 +46,8 @@ def test_registered_domain_and_scope():
     ("https://x.com/p?id=3", "Our Human Rights Policy", True),
     ("https://x.com/transparency/government-requests", "", True),
     ("https://x.com/files/2023-annual-report.pdf", "", True),
+    ("https://x.com/sustainability/conflict-minerals", "", True),
+    ("https://x.com/p?id=9", "Responsible minerals report 2024", True),
     ("https://x.com/careers", "Join us", False),
     ("https://x.com/products/phones", "Phones", False),
     ("https://x.com/blog/report-abuse", "Report", False),

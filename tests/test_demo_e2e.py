@@ -11,7 +11,7 @@ from pipeline.demo import run_demo
 from pipeline.paths import CORPORA_DIR
 from pipeline.settings import Settings
 
-FRAMEWORKS = {"rdr", "gni", "ungp", "msa"}
+FRAMEWORKS = {"rdr", "gni", "ungp", "msa", "ktc", "chrb", "minerals"}
 COVERAGE_COLUMNS = ["company", "framework", "criterion", "title", "verdict", "score", "n_passages",
                     "evidence", "url", "page"]
 
@@ -24,7 +24,8 @@ def test_exports_cover_every_company_and_framework(demo_output):
     assert list(coverage.columns[:10]) == COVERAGE_COLUMNS
     assert coverage["company"].nunique() == 8
     assert set(coverage["framework"]) == FRAMEWORKS
-    assert set(coverage["verdict"]) == {"full", "partial", "none"}
+    assert set(coverage.loc[coverage["applicable"], "verdict"]) == {"full", "partial", "none"}
+    assert coverage.loc[~coverage["applicable"], "verdict"].isna().all()  # not applicable: no verdict
     assert pd.read_parquet(out / "coverage.parquet").shape[0] == len(coverage)
 
 
@@ -34,8 +35,43 @@ def test_scores_spread_from_strong_to_nearly_absent(demo_output):
     strong = table.loc[["Nimbus Telecom plc", "Halcyra Social Inc."], "rdr"]
     # RDR element by element: the best company of the 2022 Big Tech Scorecard scored 53
     assert strong.min() > 25
-    assert table.loc["Brightpebble Electronics Ltd", "rdr"] < 10
     assert table["rdr"].max() - table["rdr"].min() > 25
+    devices = table.loc[["Quillfeather Devices GmbH", "Brightpebble Electronics Ltd"]]
+    assert devices["rdr"].isna().all()  # RDR is for platforms and telecoms
+    assert devices.loc["Quillfeather Devices GmbH", "ktc"] > devices.loc["Brightpebble Electronics Ltd", "ktc"] + 10
+
+
+def test_device_makers_are_scored_on_supply_chain_frameworks_with_evidence(demo_output):
+    out, _ = demo_output
+    coverage = pd.read_csv(out / "coverage.csv")
+    frameworks = pd.read_csv(out / "frameworks.csv")
+    quill = coverage[coverage["company"] == "Quillfeather Devices GmbH"]
+    applicable = set(quill.loc[quill["applicable"], "framework"])
+    assert applicable == {"ktc", "chrb", "minerals", "ungp", "msa"}
+    assert "rdr" not in applicable and not quill.loc[quill["framework"] == "rdr", "applicable"].any()
+    scored = frameworks[frameworks["company"] == "Quillfeather Devices GmbH"].set_index("framework")["score"]
+    assert {"ktc", "chrb", "minerals", "ktc.4"} <= set(scored.index) and "rdr" not in scored.index
+    for framework in ("ktc", "chrb", "minerals"):
+        credited = quill[(quill["framework"] == framework) & (quill["verdict"].isin(["full", "partial"]))]
+        assert len(credited) >= 2, framework
+        for row in credited.itertuples():
+            evidence = json.loads(row.evidence_json)
+            assert evidence and evidence[0]["url"].startswith("http://127.0.0.1:") and evidence[0]["quote"]
+    fees = quill.set_index("criterion").loc["ktc.4.2"]
+    assert fees["verdict"] in ("full", "partial") and "fee" in fees["evidence"].lower()
+    minerals = quill.set_index("criterion").loc["minerals.step1"]
+    assert minerals["verdict"] in ("full", "partial") and "responsible-minerals" in "".join(
+        e["url"] for e in json.loads(minerals["evidence_json"]))
+
+
+def test_platforms_are_not_scored_on_knowthechain(demo_output):
+    out, _ = demo_output
+    coverage = pd.read_csv(out / "coverage.csv")
+    frameworks = pd.read_csv(out / "frameworks.csv")
+    halcyra = coverage[(coverage["company"] == "Halcyra Social Inc.") & (coverage["framework"] == "ktc")]
+    assert len(halcyra) == 21 and not halcyra["applicable"].any() and halcyra["score"].isna().all()
+    platforms = frameworks[frameworks["company"].isin(["Halcyra Social Inc.", "Nimbus Telecom plc"])]
+    assert not platforms["framework"].str.startswith(("ktc", "chrb", "minerals")).any()
 
 
 def test_every_full_verdict_is_backed_by_cited_passages(demo_output):

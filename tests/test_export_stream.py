@@ -59,7 +59,12 @@ def test_streamed_report_reads_evidence_only_on_demand(streamed, in_memory):
     assert streamed.evidence_source is not None
     assert "evidence_json" not in streamed.coverage
     coverage = in_memory.coverage
-    assert len(coverage) == 4 * 10 and coverage["evidence_json"].ne("").all()
+    # the 10 scored criteria of each company, and a row without verdict for every criterion
+    # that does not apply to its sector (another sector's framework, RDR's exclusions)
+    assert coverage["applicable"].sum() == 4 * 10
+    assert coverage.loc[coverage["applicable"], "evidence_json"].ne("").all()
+    assert coverage.loc[~coverage["applicable"], ["verdict", "evidence_json"]].eq("").all().all()
+    assert coverage.loc[~coverage["applicable"], "score"].isna().all()
     best = [(parse_evidence(r) or [{}])[0] for r in coverage.to_dict("records")]
     assert coverage["evidence"].tolist() == [b.get("quote", "") for b in best]
     assert coverage["url"].tolist() == [b.get("url", "") for b in best]
@@ -76,7 +81,7 @@ def test_chunks_concatenate_to_the_tables(streamed, in_memory, chunk_companies):
         ids = [sorted(set(c["company_id"])) for c in coverage_chunks]
         assert ids == [["evil"], ["acme", "acme-uk"], ["globex"]]
     assert len(pd.concat(map(evidence_table, coverage_chunks))) == sum(
-        len(json.loads(e)) for e in in_memory.coverage["evidence_json"])
+        len(json.loads(e)) for e in in_memory.coverage["evidence_json"] if e)
 
 
 @pytest.mark.parametrize("chunk_companies", [1, 50])

@@ -111,6 +111,8 @@ def coverage(out: Path) -> pd.DataFrame:
     frame = pd.read_csv(out / "coverage.csv")
 
     def timeless(text: str) -> str:
+        if not isinstance(text, str):  # a criterion that does not apply: no evidence at all
+            return ""
         return json.dumps([{k: v for k, v in e.items() if k != "retrieved_at"} for e in json.loads(text)])
 
     frame["evidence_json"] = frame["evidence_json"].map(timeless)

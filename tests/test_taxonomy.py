@@ -43,7 +43,7 @@ def test_real_taxonomy_counts(taxonomy):
     assert {c.id for c in taxonomy.framework("gni")} == GNI_IDS
     assert {c.id for c in taxonomy.framework("msa")} == MSA_IDS
     assert {c.id for c in taxonomy.framework("ungp")} == UNGP_IDS
-    assert set(taxonomy.frameworks) == {"rdr", "gni", "ungp", "msa"}
+    assert set(taxonomy.frameworks) == {"rdr", "gni", "ungp", "msa", "ktc", "chrb", "minerals"}
     assert len({c.family for c in rdr}) == 37
 
 
@@ -106,8 +106,8 @@ def test_lookup_helpers(taxonomy):
     with pytest.raises(KeyError, match="rdr.G4a"):
         taxonomy.get("rdr.G04a")
     with pytest.raises(KeyError, match="known: "):
-        taxonomy.framework("chrb")
-    assert len(taxonomy.leaves) == 58 + 17 + 20 + 11
+        taxonomy.framework("wba")
+    assert len(taxonomy.leaves) == 58 + 17 + 20 + 11 + 21 + 36 + 5
     assert len(taxonomy.ids) == len(taxonomy.criteria) == len(set(taxonomy.ids))
     frame = taxonomy.to_frame()
     assert len(frame) == len(taxonomy.criteria)
@@ -156,14 +156,80 @@ def test_bad_files_name_file_and_line(case, file, line, phrase):
 
 def test_headers_give_label_and_order_of_each_framework(taxonomy):
     labels = {name: header["label"] for name, header in taxonomy.frameworks.items()}
-    assert labels == {"rdr": "RDR", "gni": "GNI", "ungp": "UNGP RF", "msa": "Modern Slavery Act"}
-    assert sorted(taxonomy.frameworks, key=lambda f: taxonomy.frameworks[f]["order"]) == ["rdr", "gni", "ungp", "msa"]
+    assert labels == {"rdr": "RDR", "gni": "GNI", "ungp": "UNGP RF", "msa": "Modern Slavery Act",
+                      "ktc": "KnowTheChain", "chrb": "CHRB", "minerals": "Minerals"}
+    assert sorted(taxonomy.frameworks, key=lambda f: taxonomy.frameworks[f]["order"]) == [
+        "rdr", "gni", "ungp", "msa", "ktc", "chrb", "minerals"]
     assert [g.get("label", g["title"]) for g in taxonomy.frameworks["rdr"]["groups"]] == ["Governance", "Expression", "Privacy"]
     # MSA's sub-questions name gaps, but its criteria are judged on passages (measured on AIMS)
-    assert {name: h["judged_by"] for name, h in taxonomy.frameworks.items()} == {
-        "rdr": "elements", "gni": "elements", "ungp": "elements", "msa": "passages"}
+    judged = {name: h["judged_by"] for name, h in taxonomy.frameworks.items()}
+    assert judged.pop("msa") == "passages" and set(judged.values()) == {"elements"}
 
 
 def test_missing_directory_is_named(tmp_path):
     with pytest.raises(TaxonomyError, match="nowhere"):
         load_taxonomy(tmp_path / "nowhere")
+
+
+def test_supply_chain_frameworks_follow_their_methodologies(taxonomy):
+    ktc = taxonomy.framework("ktc")
+    # KnowTheChain's 2020 ICT data: indicators 1.1 ... 7.2, seven themes weighted equally
+    assert [c.id for c in ktc] == [f"ktc.{i}" for i in (
+        "1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "3.1", "3.2", "3.3",
+        "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "6.1", "6.2", "7.1", "7.2")]
+    assert all(c.elements for c in ktc)
+    assert len(taxonomy.get("ktc.1.2").elements) == 5 and len(taxonomy.get("ktc.5.3").elements) == 5
+    assert taxonomy.frameworks["ktc"]["scoring"] == "groups"
+    assert set(taxonomy.frameworks["ktc"]["weights"].values()) == {1.0}
+    # CHRB's weights of the overall score for the sub-themes hrdc assesses
+    assert taxonomy.frameworks["chrb"]["weights"] == {"A.1": 5, "A.2": 5, "B.1": 10, "B.2": 15, "C": 15, "D": 20}
+    assert [c.id for c in taxonomy.framework("minerals")] == [f"minerals.step{i}" for i in range(1, 6)]
+    for name in ("ktc", "chrb", "minerals"):
+        header = taxonomy.frameworks[name]
+        assert header["licence"] and header["attribution"] and header["source"].startswith("https://")
+
+
+def test_new_frameworks_share_evidence_through_the_crosswalk(taxonomy):
+    assert "msa.c4_remediation" in taxonomy.equivalents("ktc.7.1")
+    assert "ungp.C6" in taxonomy.equivalents("chrb.C.1")
+    assert "rdr.G1" in taxonomy.equivalents("chrb.A.1.1")
+    assert "minerals.step1" in taxonomy.equivalents("chrb.D.minerals")
+
+
+def test_scoring_and_group_weights_are_checked(tmp_path):
+    body = """framework: demo
+name: Demo
+edition: e
+source: s
+licence: l
+attribution: a
+scoring: {scoring}
+groups:
+- id: one
+  title: One
+  weight: {weight}
+criteria:
+- id: demo.a
+  title: A
+  category: one
+  elements:
+  - id: X1
+    text: q
+- id: demo.b
+  title: B
+  category: one
+  elements:
+  - id: {second}
+    text: q
+"""
+    (tmp_path / "demo.yaml").write_text(body.format(scoring="groups", weight=2, second="X2"))
+    assert load_taxonomy(tmp_path).frameworks["demo"]["weights"] == {"one": 2.0}
+    (tmp_path / "demo.yaml").write_text(body.format(scoring="sum", weight=2, second="X2"))
+    with pytest.raises(TaxonomyError, match="line 7: 'scoring' 'sum' must be one of mean, groups"):
+        load_taxonomy(tmp_path)
+    (tmp_path / "demo.yaml").write_text(body.format(scoring="groups", weight=0, second="X2"))
+    with pytest.raises(TaxonomyError, match="'weight' must be a positive number"):
+        load_taxonomy(tmp_path)
+    (tmp_path / "demo.yaml").write_text(body.format(scoring="groups", weight=1, second="X1"))
+    with pytest.raises(TaxonomyError, match="line 23: demo.b: element id 'X1' is also an element of demo.a"):
+        load_taxonomy(tmp_path)

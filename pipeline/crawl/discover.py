@@ -26,6 +26,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
                        "impact report", "nachhaltigkeit", "durabilite", "durabilité"),
     "modern_slavery": ("modern slavery", "slavery", "trafficking", "forced labour", "forced labor"),
     "suppliers": ("supplier", "supplier code", "code of conduct", "supply chain", "responsible sourcing"),
+    # device makers' conflict-minerals reports (the minerals framework, corpora/criteria/minerals.yaml)
+    "minerals": ("conflict minerals", "responsible minerals", "minerals"),
     "policy": ("policy", "policies", "governance", "ethics", "freedom of expression", "accessibility statement"),
 }
 REPORT_WORDS = ("report", "annual", "statement", "disclosure")

@@ -185,7 +185,8 @@ class _View:
     def grid(self, framework: str) -> pd.DataFrame:
         """Companies x criteria scores of one framework, criteria in taxonomy order."""
         cov = self.coverage[self.coverage["framework"] == framework]
-        grid = cov.pivot_table(index="company", columns="criterion", values="score", aggfunc="first")
+        # dropna=False keeps the cells of criteria that do not apply (no score): they are grey
+        grid = cov.pivot_table(index="company", columns="criterion", values="score", aggfunc="first", dropna=False)
         criteria = self.report.criteria_of(framework)["criterion"]
         return grid.reindex(columns=[c for c in criteria if c in grid.columns])
 

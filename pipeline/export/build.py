@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from ..applicability import is_applicable
 from ..compare import CHANGE_COLUMNS, compare_runs, previous_run
 from ..elements import rdr_element_table
 from ..references import bundled_aliases, bundled_references, match_references
@@ -33,10 +34,12 @@ def build_report(ws: Workspace, run_id: int | None = None, *, max_ids: int = Set
     criteria = _criteria_frame()
     # Only the best quote is read here; the evidence lists are streamed per company on export.
     scores = ws.score_coverage(run_id)
+    scores = _with_not_applicable(scores, ws)
     scores = scores.merge(criteria.drop(columns="framework"), on="criterion", how="left")
     scores["page"] = scores["page"].astype("Int64")
     coverage = scores[["company", "framework", "criterion", "title", "verdict", "score", "n_passages",
-                       "evidence", "url", "page", "company_id", "sector", "category", "family"]]
+                       "evidence", "url", "page", "company_id", "sector", "category", "family",
+                       "applicable"]]
     before = previous_run(ws, run_id)
     # the same columns whether or not there is a run to compare with: scripts read this file
     changes = compare_runs(ws, before, ws, run_id) if before else pd.DataFrame(columns=CHANGE_COLUMNS)
@@ -51,7 +54,7 @@ def build_report(ws: Workspace, run_id: int | None = None, *, max_ids: int = Set
         "previous_run": before, "companies": int(scores["company_id"].nunique()),
         "documents": int(len(documents)),
         "passages": int(documents.drop_duplicates("sha256")["n_passages"].sum()) if len(documents) else 0,
-        "criteria": int(scores["criterion"].nunique()), "workspace": str(ws.path),
+        "criteria": int(scores.loc[scores["applicable"], "criterion"].nunique()), "workspace": str(ws.path),
         "not_assessed": dict(zip(not_assessed["company"], not_assessed["reason"])),
         "model_languages": stats.get("model_languages", ["en"]),
     }
@@ -72,6 +75,29 @@ def _references(ws: Workspace, companies: set[str]) -> pd.DataFrame:
     bundled = bundled[[key not in loaded for key in zip(bundled["benchmark"], bundled["edition"])]]
     aliases = pd.concat([bundled_aliases(), ws.reference_aliases()], ignore_index=True)
     return match_references(pd.concat([stored, bundled], ignore_index=True), sorted(companies), aliases)
+
+
+def _with_not_applicable(scores: pd.DataFrame, ws: Workspace) -> pd.DataFrame:
+    """The run's verdicts marked ``applicable``, plus one row without verdict or score for every
+    criterion that does not apply to a scored company's sector (another sector's framework, or an
+    RDR indicator RDR leaves out for the company type), so exports show it as not applicable
+    rather than leave it out."""
+    taxonomy = load_taxonomy()
+    companies = scores.drop_duplicates("company_id")[["company", "company_id", "sector"]]
+    scored = set(zip(scores["company_id"], scores["criterion"]))
+    extra = [
+        {"company": c.company, "company_id": c.company_id, "sector": c.sector, "framework": k.framework,
+         "criterion": k.id, "verdict": None, "score": float("nan"), "n_passages": None,
+         "evidence": "", "url": "", "page": None}
+        for c in companies.itertuples(index=False) for k in taxonomy.leaves
+        if (c.company_id, k.id) not in scored and not is_applicable(k, c.sector)
+    ]
+    applicable = [k not in taxonomy or is_applicable(taxonomy.get(k), sector)
+                  for k, sector in zip(scores["criterion"], scores["sector"])]
+    out = scores.assign(applicable=applicable)
+    if extra:
+        out = pd.concat([out, pd.DataFrame(extra).assign(applicable=False)], ignore_index=True)
+    return out.sort_values(["company_id", "criterion"], kind="stable").reset_index(drop=True)
 
 
 def _evidence_source(ws: Workspace, run_id: int, max_ids: int) -> Callable[[pd.DataFrame], pd.Series]:

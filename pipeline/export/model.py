@@ -56,7 +56,7 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "company": "str", "framework": "str", "criterion": "str", "title": "str",
         "verdict": "str", "score": "float64", "n_passages": "Int64", "evidence": "str",
         "url": "str", "page": "Int64", "company_id": "str", "sector": "str",
-        "category": "str", "family": "str", "evidence_json": "str",
+        "category": "str", "family": "str", "applicable": "bool", "evidence_json": "str",
     },
     "evidence": {
         "company": "str", "company_id": "str", "framework": "str", "criterion": "str",
@@ -83,7 +83,7 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
 }
 # Inputs may omit these columns; everything else in a schema is required.
 _OPTIONAL_INPUT = {
-    "coverage": {"company_id", "sector", "category", "family", "evidence_json"},
+    "coverage": {"company_id", "sector", "category", "family", "applicable", "evidence_json"},
     "changes": {"company_id", "changed_documents", "verdict_from", "verdict_to", "delta", "evidence_added",
                 "evidence_removed", "quotes_added", "quotes_removed"},
     "documents": {"kind", "title", "doctype", "language", "language_confidence", "retrieved_at", "sha256",
@@ -97,7 +97,8 @@ class Report:
     """Everything an export needs, as plain DataFrames.
 
     ``coverage`` has one row per company x criterion (columns :data:`COVERAGE_COLUMNS` plus
-    ``company_id, sector, category, family, evidence_json``); ``frameworks`` has one row per
+    ``company_id, sector, category, family, applicable, evidence_json``; a criterion that does
+    not apply to the company's sector has ``applicable`` false, no verdict and no score); ``frameworks`` has one row per
     company x framework score (``rdr.G``/``rdr.F``/``rdr.P`` for RDR categories); ``changes``
     (may be empty) compares with the previous run; ``documents`` lists the sources; ``meta``
     describes the run; ``criteria`` is the taxonomy (criterion, framework, title, category,
@@ -140,7 +141,10 @@ class Report:
                     f"Report.{name} is missing column(s) {', '.join(missing)}; "
                     f"expected at least: {', '.join(required)}"
                 )
-        bad = sorted(set(self.coverage["verdict"].dropna().astype(str)) - set(VERDICTS))
+        verdicts = self.coverage["verdict"]
+        if "applicable" in self.coverage:  # a criterion that does not apply has no verdict
+            verdicts = verdicts[self.coverage["applicable"].fillna(True).astype(bool)]
+        bad = sorted(set(verdicts.dropna().astype(str)) - set(VERDICTS))
         if bad:
             raise ValueError(
                 f"Report.coverage has unknown verdict(s) {', '.join(map(repr, bad))}; "
@@ -222,7 +226,10 @@ class Report:
     @cached_property
     def _coverage(self) -> pd.DataFrame:
         """Coverage conformed and in output order; ``evidence_json`` is empty with a source."""
-        coverage = conform(self.coverage, "coverage")
+        coverage = self.coverage
+        if "applicable" not in coverage:  # a report that says nothing of applicability: all apply
+            coverage = coverage.assign(applicable=True)
+        coverage = conform(coverage, "coverage")
         return coverage.iloc[_coverage_order(coverage, self.criteria)].reset_index(drop=True)
 
     @cached_property

@@ -52,6 +52,9 @@ _EXCEL_MAX_CHARS = 32767
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F2A44")
 _SUBHEADER_FILL = PatternFill("solid", fgColor="E7EAF0")
+#: Cells of criteria and frameworks that do not apply to the company's sector: grey "n/a".
+_NOT_APPLICABLE = "n/a"
+_NOT_APPLICABLE_FILL = PatternFill("solid", fgColor="D9DCE1")
 _EVIDENCE_SHEET_COLUMNS = (
     "company", "criterion", "verdict", "quote", "url", "page", "retrieved_at", "sha256",
     "future", "negative", "framework", "rank",
@@ -101,14 +104,18 @@ def _summary_sheet(ws: WriteOnlyWorksheet, report: Report) -> None:
         index="company", columns="framework", values="score", aggfunc="first", sort=False
     )
     columns = order_frameworks(scores.columns)
-    sectors = report.coverage_summary.drop_duplicates("company").set_index("company")["sector"]
+    coverage = report.coverage_summary
+    sectors = coverage.drop_duplicates("company").set_index("company")["sector"]
+    applies = coverage.groupby(["company", "framework"])["applicable"].any()
     companies = sorted(set(scores.index) | set(sectors.index), key=str.casefold)
     ws.freeze_panes = "B2"
     _widths(ws, {1: 28, 2: 18, **{c: 10 for c in range(3, len(columns) + 3)}})
     ws.append(_header(ws, ["company", "sector", *columns]))
     for company in companies:
-        values = [scores.at[company, fw] if company in scores.index else np.nan for fw in columns]
-        ws.append([_value(ws, v) for v in (company, sectors.get(company, ""), *values)])
+        values = [_NOT_APPLICABLE if not applies.get((company, fw.split(".")[0]), True)
+                  else scores.at[company, fw] if company in scores.index else np.nan for fw in columns]
+        ws.append([_not_applicable(ws) if v is _NOT_APPLICABLE else _value(ws, v)
+                   for v in (company, sectors.get(company, ""), *values)])
     _score_scale(ws, 3, len(columns) + 2, 2, len(companies) + 1)
 
 
@@ -168,6 +175,7 @@ def _framework_sheet(ws: WriteOnlyWorksheet, report: Report, framework: str,
         key=lambda c: (-_or(fw_scores.get(c), -1.0), c.casefold()),
     )
     scores = {(c, k): v for c, k, v in zip(coverage["company"], coverage["criterion"], coverage["score"])}
+    not_applicable = set(zip(*(coverage.loc[~coverage["applicable"], col] for col in ("company", "criterion"))))
 
     last_col = len(criteria) + 2
     ws.freeze_panes = "C3"
@@ -185,6 +193,9 @@ def _framework_sheet(ws: WriteOnlyWorksheet, report: Report, framework: str,
     for company in companies:
         row = [_value(ws, company), _value(ws, fw_scores.get(company, np.nan))]
         for criterion in criteria["criterion"]:
+            if (company, criterion) in not_applicable:
+                row.append(_not_applicable(ws))
+                continue
             if (company, criterion) not in scores:
                 row.append(None)
                 continue
@@ -270,6 +281,14 @@ def _value(ws: WriteOnlyWorksheet, value: Any) -> Any:
             cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
         return cell
     return text
+
+
+def _not_applicable(ws: WriteOnlyWorksheet) -> Cell:
+    """A grey "n/a" cell: the criterion or framework does not apply to the company's sector."""
+    cell = WriteOnlyCell(ws, _NOT_APPLICABLE)
+    cell.fill, cell.font = _NOT_APPLICABLE_FILL, Font(color="5B6577", size=9)
+    cell.alignment = Alignment(horizontal="center")
+    return cell
 
 
 def _cell(ws: WriteOnlyWorksheet, value: Any) -> Cell:

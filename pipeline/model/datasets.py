@@ -184,7 +184,10 @@ def load_labels(folder: Path | None = None) -> pd.DataFrame:
     Fields: ``id, text, labels`` (positives), optional ``context``, ``rejected`` (criteria a
     reviewer said do not apply), ``exhaustive`` (default true: the passage is a negative for
     every criterion not listed; review corrections set it false so only judged criteria count),
-    ``source``, ``note``.
+    ``source``, ``note``, ``elements`` (the element questions the passage answers, read by
+    :func:`pipeline.elements.read_examples`) and ``negative_for`` (default ``["*"]``: the
+    frameworks or criteria the passage was judged for, so it is a negative only there; the
+    supply-chain passages are judged for KnowTheChain, CHRB and minerals only).
     """
     folder = folder or CORPORA_DIR / "labels"
     rows: list[dict] = []
@@ -200,6 +203,8 @@ def load_labels(folder: Path | None = None) -> pd.DataFrame:
                 "group": f"labels:{path.stem}:{row['id']}", "labels": list(row["labels"]),
                 "rejected": list(row.get("rejected", [])), "exhaustive": bool(row.get("exhaustive", True)),
                 "unannotated": [], "source": f"labels/{path.name}",
+                "negative_for": list(row.get("negative_for", ["*"])),
             })
-    columns = ["id", "text", "context", "group", "labels", "rejected", "exhaustive", "unannotated", "source"]
+    columns = ["id", "text", "context", "group", "labels", "rejected", "exhaustive", "unannotated", "source",
+               "negative_for"]
     return pd.DataFrame(rows, columns=columns)

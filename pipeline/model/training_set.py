@@ -69,8 +69,7 @@ def load_sources(config: dict[str, Any]) -> pd.DataFrame:
         frame = datasets.load_rdr_quotes()
         frames.append(frame.assign(negative_for=[spec.get("negative_for", ["rdr"])] * len(frame)))
     if "labels" in sources:
-        frame = datasets.load_labels()
-        frames.append(frame.assign(negative_for=[["*"]] * len(frame)))
+        frames.append(datasets.load_labels())  # each row says what it was judged for
     return pd.concat(frames, ignore_index=True)
 
 
