@@ -105,6 +105,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _extract_file(args: argparse.Namespace) -> int:
     from .extract import extract_file
+    from .records import PassageSizes
     from .segment import segment
     from .store import sha256_bytes
 
@@ -121,7 +122,7 @@ def _extract_file(args: argparse.Namespace) -> int:
         return 0
     digest = sha256_bytes(path.read_bytes())
     doc = str(path)
-    for p in segment(extraction, digest):
+    for p in segment(extraction, digest, PassageSizes.from_settings(_settings(args))):
         record = {"doc": doc, "passage_id": p.passage_id, "text": p.text, "page": p.page,
                   "section": p.section, "char_start": p.char_start, "char_end": p.char_end}
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")

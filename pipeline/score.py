@@ -1,12 +1,13 @@
 """Coverage verdicts per company and criterion, each backed by the passages that earned it.
 
 A passage *supports* a criterion when the tagger labels it (calibrated score at or above the
-criterion's threshold). RDR indicators are answered element by element
-(:func:`score_by_elements`, :mod:`pipeline.elements`), and so are the UNGP Reporting
-Framework's questions with supporting questions: the score is the mean of the element answers.
-Every other criterion (and RDR with ``rdr_method="indicator"``) is judged on
-its supporting passages (:func:`score_company`); those that state a future commitment ("we
-will ...") or a negative ("we do not ...") never count as full disclosure:
+criterion's threshold). Criteria with element questions are answered element by element
+(:func:`score_by_elements`, :mod:`pipeline.elements`: RDR, GNI, the UNGP Reporting Framework,
+KnowTheChain, CHRB, conflict minerals): the score is the mean of the element answers. Criteria
+without questions, those of a framework whose file says ``judged_by: passages`` (MSA) and RDR
+with ``rdr_method="indicator"`` are judged on their supporting passages (:func:`score_company`);
+those that state a future commitment ("we will ...") or a negative ("we do not ...") never
+count as full disclosure (:func:`score_criteria` chooses):
 
 - ``full`` (100): at least ``rules.full_min_passages`` affirmative supporting passages;
 - ``partial`` (50): fewer affirmative passages, or only future / negative ones;

@@ -104,7 +104,7 @@ def tag_with(tagger, passages: list[dict], floor: float = Settings.tag_store_flo
     proba = tagger.predict_proba(texts, contexts) if texts else np.zeros((0, len(tagger.criteria_)))
     thresholds = np.array([tagger.thresholds_[c] for c in tagger.criteria_])
     tags, attrs = [], []
-    rows, cols = np.nonzero(proba >= min(floor, thresholds.min()))
+    rows, cols = np.nonzero(proba >= np.minimum(floor, thresholds))  # labelled tags are always kept
     for i, j in zip(rows.tolist(), cols.tolist()):
         tags.append({"model": tagger.model_id, "passage_id": passages[i]["passage_id"],
                      "criterion": tagger.criteria_[j], "score": round(float(proba[i, j]), 5),

@@ -147,6 +147,11 @@ def _write(parts: Iterable[str], path: Path) -> Path:
 # ---------------------------------------------------------------- data views
 
 
+#: Most sub-scores of one framework shown in the overview table (RDR's G, F, P fit; more wait
+#: for the framework's own ranking table, where a phone folds them too).
+_OVERVIEW_SUBSCORES = 3
+
+
 class _View:
     """Lookups shared by the sections, computed once per briefing."""
 
@@ -242,7 +247,11 @@ def _overview(view: _View) -> str:
     scores = view.scores
     if scores.empty:
         return '<section id="overview"><h2>Overview</h2><p class="muted">No scores in this run.</p></section>'
-    sub = ["subfw" if "." in fw else "" for fw in scores.columns]  # RDR's categories, folded on a phone
+    # Framework totals, and the sub-scores of frameworks with at most three (RDR's categories,
+    # folded on a phone); KnowTheChain's seven themes and the like stay in their own ranking.
+    parents = pd.Series([fw.split(".")[0] for fw in scores.columns if "." in fw]).value_counts()
+    scores = scores[[fw for fw in scores.columns if "." not in fw or parents[fw.split(".")[0]] <= _OVERVIEW_SUBSCORES]]
+    sub = ["subfw" if "." in fw else "" for fw in scores.columns]
     head = "".join(f'<th class="num {cls}" title="{_esc(framework_name(fw))}">{_esc(framework_label(fw))}</th>'
                    for fw, cls in zip(scores.columns, sub))
     overall = view.overall
@@ -316,11 +325,11 @@ def _framework_section(view: _View, framework: str) -> str:
         parts.append('<p class="muted">No company was scored on this framework.</p></section>')
         return "".join(parts)
     chart = _panels(scores, ranking, f"Ranking of companies by {framework_name(framework)} score")
-    head = "".join(f'<th class=num title="{_esc(framework_label(c))}">{_esc(c.rsplit(".", 1)[-1])}</th>' for c in sub)
+    head = "".join(f'<th class="num subfw" title="{_esc(framework_label(c))}">{_esc(c.split(".", 1)[1])}</th>' for c in sub)
     rows = []
     for company, score in scores.items():
         counts = _counts(view, company, framework)
-        subcells = "".join(_score_cell(view.scores.at[company, c]) for c in sub)
+        subcells = "".join(_score_cell(view.scores.at[company, c], cls="subfw") for c in sub)
         rows.append(
             f"<tr><td class=num>{int(view.ranks.at[company, framework])}</td>"
             f'<th scope="row"><a href="#{company_anchor(company)}">{_esc(company)}</a></th>'
@@ -328,7 +337,7 @@ def _framework_section(view: _View, framework: str) -> str:
             f" · <span class=c-partial>{counts['partial']}</span> · <span class=c-none>{counts['none']}</span></td></tr>"
         )
     table = (
-        f'<table class="grid rank"><thead><tr><th class=num>#</th><th>Company</th>'
+        f'<table class="grid rank{" many" if len(sub) > _OVERVIEW_SUBSCORES else ""}"><thead><tr><th class=num>#</th><th>Company</th>'
         f"<th class=num>Score</th>{head}<th class=num title='criteria full · partial · none'>Full · part · none</th>"
         f'</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
@@ -596,13 +605,17 @@ def _method() -> str:
         '<section id="method"><h2>How to read this briefing</h2><ul>'
         f'<li>{_verdict_badge("full")} 100: the criterion is covered by the published documents; '
         f'{_verdict_badge("partial")} 50: partly covered; {_verdict_badge("none")} 0: no disclosure found.</li>'
-        "<li>RDR indicators are judged question by question, as RDR's researchers do: each element "
-        "question is answered yes (100), partial (50) or no disclosure found (0), or left out where "
-        "RDR does not ask it of the company; the indicator's score is the mean, and it is full only "
-        "when every question is answered yes. The answers are in <code>rdr-element-results.csv</code>, "
-        "in RDR's own element-results format.</li>"
-        "<li>Framework scores aggregate the criterion scores RDR-style (averages of criteria, "
-        "then of categories).</li>"
+        "<li>Criteria with their own questions (RDR, GNI, UNGP RF, KnowTheChain, CHRB, conflict "
+        "minerals) are judged question by question, as RDR's researchers do: each question is "
+        "answered yes (100), partial (50) or no disclosure found (0), or left out where the framework "
+        "does not ask it of the company; the criterion's score is the mean, and it is full only when "
+        "every question is answered yes. Modern Slavery Act criteria are judged on their supporting "
+        "passages. RDR's answers are in <code>rdr-element-results.csv</code>, in RDR's own "
+        "element-results format.</li>"
+        "<li>RDR's scores follow RDR's own aggregation (indicators, families, categories, total); "
+        "KnowTheChain, CHRB and conflict minerals average criteria per theme and weigh the themes "
+        "by the framework's own weights; the others average their criteria. Criteria that do not "
+        "apply to a company's sector are grey and never counted.</li>"
         "<li>Every quote is verbatim from the linked document, with its page, retrieval date and "
         "the first characters of the document version's sha256. RDR's questions about a document "
         "itself (is the privacy policy easy to find?) cite that document by its title.</li>"

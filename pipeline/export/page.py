@@ -73,6 +73,7 @@ thead th.num { white-space:normal; }
 td.score { font-weight:600; text-align:center; } td.na { color:var(--muted); text-align:center; background:var(--na); }
 table.grid td.score, table.grid td.na { border:2px solid #fff; }
 .scroll, .fit { max-width:100%; overflow-x:auto; }
+table.rank.many th, table.rank.many td { padding-left:3px; padding-right:3px; }
 figure.chart { margin:8px 0 14px; max-width:100%; } figure.chart img { max-width:100%; height:auto; display:block; }
 figcaption { font-size:12px; color:var(--muted); }
 .split { display:flex; flex-wrap:wrap; gap:8px 24px; align-items:flex-start; }
@@ -144,7 +145,7 @@ footer { text-align:center; color:var(--muted); font-size:12px; padding:0 14px 3
 @media (max-width:640px) {
   header.top h1 { font-size:21px; } section { padding:14px 12px; } nav.toc { padding:12px 14px; }
   th, td { padding:4px 5px; } table.grid { font-size:12.5px; }
-  td.bar-cell, th.bar-cell, table.overview .subfw { display:none; }
+  td.bar-cell, th.bar-cell, table.overview .subfw, table.rank .subfw { display:none; }
   table.heatmap th.hm-crit { width:118px; max-width:118px; } table.heatmap .ctitle { display:none; }
   table.crit-table, table.crit-table tbody, table.crit-table tr, table.crit-table td { display:block; width:auto; }
   table.crit-table thead { display:none; }
@@ -159,7 +160,9 @@ footer { text-align:center; color:var(--muted); font-size:12px; padding:0 14px 3
   table.docs td { display:inline-block; border:0; padding:1px 8px 1px 0; vertical-align:top; }
   table.docs td:first-child { display:block; }
   table.docs td[data-label]::before { content:attr(data-label); color:var(--muted); }
-  table.salient { table-layout:fixed; width:100%; } table.salient th, table.salient td { overflow-wrap:anywhere; hyphens:auto; }
+  table.salient, table.overview { table-layout:fixed; width:100%; }
+  table.salient th, table.salient td, table.overview th, table.overview td { overflow-wrap:anywhere; hyphens:auto; }
+  table.overview th, table.overview td { padding:3px 2px; font-size:11.5px; } table.overview thead th:first-child { width:28%; }
 }
 @media print { body { background:#fff; } section.company { break-before:page; } nav.toc { break-after:page; }
   section { border:0; padding:0; } details.criteria > summary { background:none; } .back, .order-control { display:none; } }
