@@ -208,7 +208,8 @@ class _Score(_Stage):
         for company in companies.itertuples(index=False):
             documents = ws.documents_read(company.company_id)
             documents = documents[documents["n_chars"].fillna(0) > 0]
-            read = [readable(d.language, d.language_confidence, languages) for d in documents.itertuples(index=False)]
+            read = [readable(d.language, d.language_confidence, languages, self.settings.language_min_confidence)
+                    for d in documents.itertuples(index=False)]
             readable_docs, unread = documents[read], documents[[not r for r in read]]
             reason = "; ".join(f"{u.url} is in {u.language}" for u in unread.itertuples(index=False))
             if not len(documents):
@@ -262,5 +263,7 @@ def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules 
     stage = _Score(settings, rules)
     summary = _drive(stage, ws, settings, progress)
     ws.finish_run(stage.run_id, "done", {"model": stage.model, "rdr_method": stage.rules.rdr_method,
-                                         "model_languages": list(settings.model_languages), **summary.counts})
+                                         "model_languages": list(settings.model_languages),
+                                         "language_min_confidence": settings.language_min_confidence,
+                                         **summary.counts})
     return stage.run_id, summary

@@ -70,6 +70,9 @@ class Settings:
     # policies scored 1.4 against RDR's 43.9 and 27.8, so a document in another language is
     # reported as not read, not as disclosing nothing.
     model_languages: tuple[str, ...] = ("en",)
+    # Below this detection confidence a document's language is a guess and it is read anyway: a
+    # 20-character title scores ~0.15, whole realdocs policies >= 0.9 (py3langid, 2026-11-30).
+    language_min_confidence: float = 0.5
     # scoring (pipeline.score.ScoringRules; measured in docs/benchmarks.md)
     rdr_method: str = "elements"  # "elements" (RDR's questions one by one) | "indicator" (passage count)
     full_min_passages: int = 2  # distinct affirmative passages for "full" (indicator method, non-RDR frameworks)
@@ -150,6 +153,10 @@ class Settings:
             raise SettingsError(f"passage_max_sentences={self.passage_max_sentences}, passage_max_chars="
                                 f"{self.passage_max_chars}, passage_context_words={self.passage_context_words}: "
                                 "need at least 1 sentence, 20 characters and 0 words")
+        if self.evidence_full_chars < 0:
+            raise SettingsError(f"evidence_full_chars={self.evidence_full_chars}: must be >= 0 characters (0: rank by score)")
+        if not 0 <= self.language_min_confidence <= 1:
+            raise SettingsError(f"language_min_confidence={self.language_min_confidence}: must be from 0 to 1")
         if not 0 <= self.tag_store_floor <= 1:
             raise SettingsError(f"tag_store_floor={self.tag_store_floor}: must be a score from 0 to 1")
         if self.export_chunk_companies < 1 or self.query_max_ids < 1:

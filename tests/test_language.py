@@ -56,3 +56,10 @@ def test_unsure_or_undetermined_languages_are_read_rather_than_set_aside():
     assert readable("pl", 0.14, ("en",))  # "Privacy Policy | Acme" is not Polish
     assert readable("und", 0.0, ("en",)) and readable("", None, ("en",))
     assert readable("fr", 0.95, ("en", "fr"))
+
+
+def test_an_unsure_detection_is_read_below_the_configured_confidence_only():
+    from pipeline.extract.language import readable
+
+    assert readable("fr", 0.6, ("en",)) is False  # sure enough: a French document is not read
+    assert readable("fr", 0.6, ("en",), min_confidence=0.7) is True  # a guess at 0.7: read anyway

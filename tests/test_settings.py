@@ -47,6 +47,8 @@ def test_run_knobs_are_settings_with_the_old_defaults():
     ({"tag_store_floor": 2}, "tag_store_floor"),
     ({"export_chunk_companies": 0}, "export_chunk_companies"),
     ({"max_child_sitemaps": -1}, "max_child_sitemaps"),
+    ({"evidence_full_chars": -5}, "evidence_full_chars"),
+    ({"language_min_confidence": 1.5}, "language_min_confidence"),
 ])
 def test_bad_knob_values_are_named(values, message):
     with pytest.raises(SettingsError, match=message):

@@ -162,6 +162,7 @@ class _View:
         self.changes = tables["changes"]
         self.documents = tables["documents"]
         self.languages = tuple(report.meta.get("model_languages") or ("en",))
+        self.min_confidence = float(report.meta.get("language_min_confidence", 0.5))
         self.element_answers = element_answers(report)
         self.questions = {e.id: e.text for c in load_taxonomy().leaves for e in c.elements}
         frameworks = tables["frameworks"].drop_duplicates(["company", "framework"])
@@ -376,8 +377,8 @@ def _company_section(view: _View, company: str, heading_level: int = 3, name_pee
     for framework in order_frameworks(cov["framework"].unique()):
         parts.append(_criteria_block(view, cov[cov["framework"] == framework], framework, company, missing))
     if len(docs):
-        parts.append(f"<{hh}>Documents read</{hh}>{_documents_found(docs, view.languages)}"
-                     f"{_documents_table(docs, view.languages)}")
+        parts.append(f"<{hh}>Documents read</{hh}>{_documents_found(docs, view.languages, view.min_confidence)}"
+                     f"{_documents_table(docs, view.languages, view.min_confidence)}")
     parts.append('<p class="back"><a href="#top">Back to top</a></p></section>')
     return "".join(parts)
 
@@ -516,10 +517,10 @@ _EXPECTED_DOCTYPES = ("privacy_policy", "terms", "community_rules", "law_enforce
                       "transparency_report", "human_rights_policy")
 
 
-def _documents_found(docs: pd.DataFrame, languages: Sequence[str]) -> str:
+def _documents_found(docs: pd.DataFrame, languages: Sequence[str], min_confidence: float = 0.5) -> str:
     """Which kinds of document were read, which could not be read, and which were not found."""
     types = docs.get("doctype", pd.Series("", index=docs.index)).fillna("").astype(str)
-    is_read = _is_read(docs, languages)
+    is_read = _is_read(docs, languages, min_confidence)
     read = sorted({t for t, ok in zip(types, is_read) if t and ok})
     unread = docs[~is_read]
     missing = [t for t in _EXPECTED_DOCTYPES if t not in set(types)]
@@ -537,18 +538,18 @@ def _documents_found(docs: pd.DataFrame, languages: Sequence[str]) -> str:
     return f'<p class="small">{" ".join(parts)}</p>' if parts else ""
 
 
-def _is_read(docs: pd.DataFrame, languages: Sequence[str]) -> pd.Series:
+def _is_read(docs: pd.DataFrame, languages: Sequence[str], min_confidence: float = 0.5) -> pd.Series:
     """Per document, whether the run read it (:func:`pipeline.extract.language.readable`)."""
     from ..extract.language import readable  # here, not at the top: pipeline.extract loads every extractor
 
     langs = docs.get("language", pd.Series("", index=docs.index)).fillna("")
     sure = docs.get("language_confidence", pd.Series(1.0, index=docs.index)).fillna(1.0)
-    return pd.Series([readable(lang, c, languages) for lang, c in zip(langs, sure)], index=docs.index, dtype=bool)
+    return pd.Series([readable(lang, c, languages, min_confidence) for lang, c in zip(langs, sure)], index=docs.index, dtype=bool)
 
 
-def _documents_table(docs: pd.DataFrame, languages: Sequence[str] = ("en",)) -> str:
+def _documents_table(docs: pd.DataFrame, languages: Sequence[str] = ("en",), min_confidence: float = 0.5) -> str:
     rows = []
-    for rec, read in zip(docs.to_dict("records"), _is_read(docs, languages)):
+    for rec, read in zip(docs.to_dict("records"), _is_read(docs, languages, min_confidence)):
         flags = "".join(f'<span class="mark flag">{_esc(f)}</span>' for f in str(rec["flags"]).split("; ") if f)
         lang = str(rec.get("language") or "")
         if not read:

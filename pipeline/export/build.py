@@ -57,6 +57,7 @@ def build_report(ws: Workspace, run_id: int | None = None, *, max_ids: int = Set
         "criteria": int(scores.loc[scores["applicable"], "criterion"].nunique()), "workspace": str(ws.path),
         "not_assessed": dict(zip(not_assessed["company"], not_assessed["reason"])),
         "model_languages": stats.get("model_languages", ["en"]),
+        "language_min_confidence": stats.get("language_min_confidence", Settings.language_min_confidence),
     }
     frameworks = ws.framework_scores(run_id)
     references = _references(ws, set(scores["company"]) | set(frameworks["company"]))

@@ -97,15 +97,12 @@ def detect_language(text: str) -> tuple[str, float]:
     return code, round(float(confidence), 4)
 
 
-#: Below this confidence a detected language is a guess (a 20-character title scores ~0.15; whole
-#: policies of the realdocs set score >= 0.9), and the document is read rather than set aside.
-MIN_CONFIDENCE = 0.5
-
-
-def readable(language: str | None, confidence: float | None, languages: Sequence[str]) -> bool:
+def readable(language: str | None, confidence: float | None, languages: Sequence[str],
+             min_confidence: float = 0.5) -> bool:
     """Whether a model that reads ``languages`` should read a document detected as ``language``:
-    yes when it is one of them, and when the detection is undetermined or unsure (too little
-    text to tell, so nothing would be gained by leaving it out)."""
-    if not language or language == UNDETERMINED or (confidence or 0.0) < MIN_CONFIDENCE:
+    yes when it is one of them, and when the detection is undetermined or below
+    ``min_confidence`` (``Settings.language_min_confidence``: too little text to tell, so nothing
+    would be gained by leaving it out)."""
+    if not language or language == UNDETERMINED or (confidence or 0.0) < min_confidence:
         return True
     return language in languages
