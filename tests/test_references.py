@@ -267,3 +267,15 @@ def test_run_checks_its_reference_files_before_crawling(tmp_path, capsys):
     assert "ktc.csv line 1: expected the columns benchmark, edition, company, indicator, score; missing indicator" \
         in capsys.readouterr().err
     assert not (tmp_path / "ws").exists()
+
+
+def test_a_published_family_score_sits_beside_the_mean_of_hrdcs_sub_indicators():
+    from pipeline.export.beside import reference_table
+
+    matched = pd.DataFrame([{"company": "Acme", "benchmark": "rdr", "edition": "2022", "indicator": "rdr.F1",
+                             "score": 60.0, "published_company": "Acme", "source": "rdr.csv"}])
+    coverage = pd.DataFrame({"company": "Acme", "criterion": ["rdr.F1a", "rdr.F1b", "rdr.F1c", "rdr.F1d", "rdr.P1a"],
+                             "score": [100.0, 50.0, 0.0, float("nan"), 100.0]})
+    frameworks = pd.DataFrame(columns=["company", "framework", "score"])
+    [row] = reference_table(matched, frameworks, coverage).to_dict("records")
+    assert row["hrdc_score"] == 50.0  # F1a-F1c; F1d not applicable (no score), P1a another family

@@ -19,12 +19,18 @@ def salient_table(coverage: pd.DataFrame) -> pd.DataFrame:
 def reference_table(matched: pd.DataFrame, frameworks: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
     """Matched reference rows (:func:`pipeline.references.match_references`) with the
     indicator's ``title`` and ``hrdc_score``: hrdc's score of the same framework, group or
-    criterion for the company, where the indicator is an hrdc id."""
+    criterion for the company, where the indicator is an hrdc id; a family parent (RDR's F1,
+    P3 ...) scores the mean of its sub-indicators, as RDR scores a family."""
     if matched.empty:
         return matched.assign(title="", hrdc_score=float("nan"))
+    parents = {child: c.id for c in load_taxonomy().criteria if c.parent for child in c.children}
+    criteria = coverage[["company", "criterion", "score"]]
+    families = (criteria.assign(criterion=criteria["criterion"].map(parents)).dropna(subset=["criterion"])
+                .groupby(["company", "criterion"], as_index=False)["score"].mean())
     ours = pd.concat([
         frameworks[["company", "framework", "score"]].rename(columns={"framework": "indicator"}),
-        coverage[["company", "criterion", "score"]].rename(columns={"criterion": "indicator"}),
+        criteria.rename(columns={"criterion": "indicator"}),
+        families.rename(columns={"criterion": "indicator"}),
     ]).drop_duplicates(["company", "indicator"]).rename(columns={"score": "hrdc_score"})
     out = matched.merge(ours, on=["company", "indicator"], how="left")
     taxonomy, frameworks = load_taxonomy(), framework_ids()
