@@ -191,6 +191,12 @@ def assess_elements(
     services: Iterable[str] = (),
     documents: Sequence[dict] = (),
     evidence_of: Callable[[Any], Evidence] | None = None,
+    learned=None,
+    passages: pd.DataFrame | None = None,
+    learned_yes: float = 0.5,
+    learned_partial: float = 0.05,
+    learned_passages: int = 1,
+    doctype_gate: bool = True,
 ) -> list[ElementResult]:
     """Answer every element of ``criteria`` (RDR indicators) for one company.
 
@@ -200,38 +206,86 @@ def assess_elements(
     ``retrieved_at``, ``sha256``); an indicator about a document itself (``doc_types`` in the
     criteria file: P1a asks whether the privacy policy is easy to find, in the users' language
     and understandable) is answered "yes" on each element when such a document was found.
+
+    ``learned`` (an :class:`~pipeline.model.element_model.ElementModel`) with ``passages`` (all
+    the company's evidence passages, same columns as ``tags`` less criterion, score and label):
+    an element the model covers is read on every passage, not only those the tagger labels for
+    its indicator, and answered with the model's probability against ``learned_yes`` and
+    ``learned_partial`` instead of the matcher's score against ``yes_match`` and ``partial_match``;
+    with ``doctype_gate`` only in the documents whose type can answer its indicator
+    (``corpora/sources.yaml``; ``passages`` then carry a ``doctype`` column).
     """
     services = company_services(company_type, services)
     by_criterion = {c: g for c, g in tags.groupby("criterion", sort=False)} if len(tags) else {}
+    reads = _learned_reads(learned, passages, criteria, doctype_gate)
     out: list[ElementResult] = []
     for criterion in criteria:
         live = [e for e in criterion.elements if applies(e, criterion, company_type, services)]
         found = [d for d in documents if d.get("doctype") in criterion.doc_types]
         group = by_criterion.get(criterion.id)
-        if group is not None and len(group) and live:
-            scores = matcher.match(group["text"].tolist(), [e.id for e in live])
-            qualified = ~(group["future"].to_numpy(bool) | group["negative"].to_numpy(bool))
-            negative = group["negative"].to_numpy(bool)
+        lexical = [e for e in live if e.id not in reads]
+        if group is not None and len(group) and lexical:
+            scores = matcher.match(group["text"].tolist(), [e.id for e in lexical])
         for element in criterion.elements:
             if element not in live:
                 out.append(ElementResult(company_id, criterion.id, element.id, "NA", 0.0))
-            elif found:
+                continue
+            if found:
                 out.append(ElementResult(company_id, criterion.id, element.id, "yes", 1.0,
                                          tuple(_document_evidence(d) for d in found[:max_evidence])))
-            elif group is None or not len(group):
-                out.append(ElementResult(company_id, criterion.id, element.id, "no disclosure found", 0.0))
+                continue
+            if element.id in reads:
+                candidates, match = passages, reads[element.id]
+                yes_t, partial_t = learned_yes, learned_partial
+            elif group is not None and len(group):
+                candidates, match = group, scores[:, lexical.index(element)]
+                yes_t, partial_t = yes_match, partial_match
             else:
-                match = scores[:, live.index(element)]
-                result, best = _answer(match, qualified, negative, element.reversed, yes_match, partial_match,
-                                       yes_min_passages)
-                # the passages that produced the answer first: affirmative ones for "yes",
-                # negative ones for a reversed element's "no"
-                producing = negative if result == "no" else qualified if result == "yes" else np.ones_like(qualified)
-                order = np.lexsort((-match, ~producing))
-                chosen = [i for i in order if match[i] >= partial_match][:max_evidence]
-                evidence = tuple(evidence_of(group.iloc[i]) for i in chosen) if evidence_of else ()
-                out.append(ElementResult(company_id, criterion.id, element.id, result, round(best, 4), evidence))
+                out.append(ElementResult(company_id, criterion.id, element.id, "no disclosure found", 0.0))
+                continue
+            qualified = ~(candidates["future"].to_numpy(bool) | candidates["negative"].to_numpy(bool))
+            negative = candidates["negative"].to_numpy(bool)
+            needed = learned_passages if element.id in reads else yes_min_passages
+            result, best = _answer(match, qualified, negative, element.reversed, yes_t, partial_t, needed)
+            # the passages that produced the answer first: affirmative ones for "yes",
+            # negative ones for a reversed element's "no"
+            producing = negative if result == "no" else qualified if result == "yes" else np.ones_like(qualified)
+            order = np.lexsort((-match, ~producing))
+            chosen = [i for i in order if match[i] >= partial_t][:max_evidence]
+            rows = candidates.iloc[chosen]
+            if element.id in reads:  # a passage's evidence score is the model's probability
+                rows = rows.assign(score=match[chosen])
+            evidence = tuple(evidence_of(row) for _, row in rows.iterrows()) if evidence_of else ()
+            out.append(ElementResult(company_id, criterion.id, element.id, result, round(float(best), 4), evidence))
     return out
+
+
+def _learned_reads(learned, passages: pd.DataFrame | None, criteria: Sequence,
+                   doctype_gate: bool = True) -> dict[str, np.ndarray]:
+    """Element id -> the learned model's probability on each of ``passages``, for the elements
+    of ``criteria`` it covers (none without a model or passages). With ``doctype_gate``, a
+    passage of a document whose type ``corpora/sources.yaml`` lists answers only the criteria
+    listed there (the privacy policy answers P13, not the terms' F3a); passages of other types
+    answer every element."""
+    if learned is None or passages is None:
+        return {}
+    ids = [e.id for c in criteria for e in c.elements if learned.covers(e.id)]
+    if not ids:
+        return {}
+    if not len(passages):
+        return {eid: np.zeros(0) for eid in ids}
+    proba = learned.predict_proba(passages["text"].tolist(), ids).astype(float)
+    if doctype_gate and "doctype" in passages:
+        from .sources import load_sources
+
+        sources = load_sources()
+        owner = {e.id: c.id for c in criteria for e in c.elements}
+        doctypes = passages["doctype"].fillna("").to_numpy()
+        for doctype in set(doctypes) & set(sources):
+            rows = doctypes == doctype
+            cols = [j for j, eid in enumerate(ids) if owner[eid] not in sources[doctype]]
+            proba[np.ix_(rows, cols)] = 0.0
+    return {eid: proba[:, j] for j, eid in enumerate(ids)}
 
 
 def _document_evidence(doc: dict) -> Evidence:

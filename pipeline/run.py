@@ -220,9 +220,15 @@ class _Score(_Stage):
             else:
                 self.status[company.company_id] = ("assessed", f"not read: {reason}" if reason else "")
                 tags = ws.current_tags(self.model, company.company_id, labelled=True)
-                tags = tags[tags["sha256"].isin(set(readable_docs["sha256"]))]  # what is not read is not scored
+                read_shas = set(readable_docs["sha256"])
+                tags = tags[tags["sha256"].isin(read_shas)]  # what is not read is not scored
+                passages = None
+                if self.rules.learned_model() is not None:
+                    passages = ws.current_passages(self.model, company.company_id)
+                    passages = passages[passages["sha256"].isin(read_shas)].merge(
+                        readable_docs[["sha256", "doctype"]].drop_duplicates("sha256"), on="sha256", how="left")
                 yield (company.company_id, company.sector, tags, self.rules,
-                       tuple(readable_docs.to_dict("records")), tuple(company.services.split()))
+                       tuple(readable_docs.to_dict("records")), tuple(company.services.split()), passages)
 
     def store(self, ws: Workspace, conn: sqlite3.Connection, result: tuple, summary: StageSummary) -> None:
         company_id, verdicts, fw, elements = result

@@ -21,7 +21,7 @@ the others as the mean over their criteria.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Iterable, Sequence
 
 import pandas as pd
@@ -37,6 +37,8 @@ TAG_COLUMNS = (
     "passage_id", "criterion", "score", "label", "future", "negative",
     "text", "url", "page", "retrieved_at", "sha256",
 )
+#: Columns of a company's evidence passages (:meth:`Workspace.current_passages`).
+PASSAGE_COLUMNS = ("passage_id", "future", "negative", "text", "url", "page", "retrieved_at", "sha256")
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,31 @@ class ScoringRules:
     element_similarity_scale: float = Settings.element_similarity_scale
     element_cue_window: int = Settings.element_cue_window
     element_max_evidence: int = Settings.element_max_evidence
+    #: ``learned``: elements the element model (``element_model``, default the model folder's
+    #: ``elements.joblib``) covers are read on every evidence passage and answered with its
+    #: probability against ``element_learned_yes`` (``element_learned_passages`` passages) /
+    #: ``element_learned_partial``, only in documents that can answer them with ``element_doctype_gate``.
+    element_reader: str = Settings.element_reader
+    element_model: str = Settings.element_model
+    element_learned_yes: float = Settings.element_learned_yes
+    element_learned_partial: float = Settings.element_learned_partial
+    element_learned_passages: int = Settings.element_learned_passages
+    element_doctype_gate: bool = Settings.element_doctype_gate
 
     @classmethod
     def from_settings(cls, settings) -> "ScoringRules":
-        """The rules a run's :class:`~pipeline.settings.Settings` set (same field names)."""
-        return cls(**{f.name: getattr(settings, f.name) for f in fields(cls)})
+        """The rules a run's :class:`~pipeline.settings.Settings` set (same field names); the
+        element model defaults to the run's model folder."""
+        rules = cls(**{f.name: getattr(settings, f.name) for f in fields(cls)})
+        return rules if rules.element_model else replace(rules, element_model=settings.model)
+
+    def learned_model(self):
+        """The element model these rules read with, or None (``lexical``, or a model folder
+        without ``elements.joblib``)."""
+        from .model.element_model import load_element_model
+        from .paths import DEFAULT_MODEL
+
+        return None if self.element_reader != "learned" else load_element_model(self.element_model or str(DEFAULT_MODEL))
 
 
 def score_company(
@@ -129,13 +151,15 @@ def score_by_elements(
     company_type: str = "internet",
     documents: Sequence[dict] = (),
     services: Sequence[str] = (),
+    passages: pd.DataFrame | None = None,
 ) -> tuple[list[Verdict], list]:
     """Verdicts of criteria with element questions (RDR's indicators, the UNGP Reporting
     Framework's supporting questions) from element answers (:func:`pipeline.elements.assess_elements`).
 
     Returns the verdicts (score = the mean of the element points, as RDR scores an indicator
     at one level; criteria left out for the company type get no verdict) and the element
-    results they came from.
+    results they came from. ``passages``: the company's evidence passages (:data:`PASSAGE_COLUMNS`),
+    which the learned element model reads (:meth:`ScoringRules.learned_model`).
     """
     from .elements import assess_elements, default_matcher, indicator_verdicts
 
@@ -149,7 +173,10 @@ def score_by_elements(
         yes_match=rules.element_yes_match, partial_match=rules.element_partial_match,
         yes_min_passages=rules.element_yes_min_passages,
         max_evidence=rules.element_max_evidence, documents=documents, services=services,
-        evidence_of=_evidence)
+        evidence_of=_evidence, learned=rules.learned_model() if passages is not None else None,
+        passages=_unique_passages(passages), learned_yes=rules.element_learned_yes,
+        learned_partial=rules.element_learned_partial, learned_passages=rules.element_learned_passages,
+        doctype_gate=rules.element_doctype_gate)
     answers = indicator_verdicts(results, criteria)
     counts = supporting.groupby("criterion")["_text_key"].nunique() if len(supporting) else pd.Series(dtype=int)
     by_criterion: dict[str, list] = {}
@@ -165,6 +192,14 @@ def score_by_elements(
         verdicts.append(Verdict(company_id, criterion.framework, criterion.id, verdict, float(score),
                                 int(counts.get(criterion.id, 0)), evidence[: rules.max_evidence]))
     return verdicts, results
+
+
+def _unique_passages(passages: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Passages with the same folded text once (the first by passage id)."""
+    if passages is None or not len(passages):
+        return passages
+    keyed = passages.sort_values("passage_id").assign(_text_key=passages["text"].map(_text_key))
+    return keyed.drop_duplicates("_text_key").reset_index(drop=True)
 
 
 def judged_by_elements(criterion, rules: ScoringRules = ScoringRules()) -> bool:
@@ -187,6 +222,7 @@ def score_criteria(
     company_type: str = "internet",
     documents: Sequence[dict] = (),
     services: Sequence[str] = (),
+    passages: pd.DataFrame | None = None,
 ) -> tuple[list[Verdict], list]:
     """Verdicts and element results for ``criteria``, each judged the way its framework asks:
     element by element where it has element questions and its file says ``judged_by: elements``
@@ -197,7 +233,7 @@ def score_criteria(
     element_tags = tags[tags["criterion"].isin(ids)] if len(tags) else tags
     verdicts, elements = score_by_elements(
         company_id, element_tags, by_elements, rules, company_type=company_type, documents=documents,
-        services=services)
+        services=services, passages=passages)
     return verdicts + score_company(company_id, tags, counted, rules), elements
 
 

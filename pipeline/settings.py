@@ -92,6 +92,22 @@ class Settings:
     element_similarity_scale: float = 0.8  # TF-IDF cosine read as a full element match
     element_cue_window: int = 12  # a cue's words within this many word stems (0: anywhere in the passage)
     element_max_evidence: int = 3  # passages kept per element answer
+    # Elements the learned element model covers (pipeline.model.element_model: RDR's 335, learned
+    # from RDR's quotes) are read on every evidence passage of the documents whose type can
+    # answer their indicator (corpora/sources.yaml; documents of types it does not list answer
+    # any) and answered with its probability. Chosen on realdocs 2020/2022 with the model trained
+    # without those companies' quotes, from a grid of yes 0.3-0.7, partial 0.03-0.3, 1-2 passages,
+    # gate on / off (docs/benchmarks.md): element agreement 0.594/0.609 (lexical 0.541/0.514),
+    # kappa 0.37/0.39 (0.25/0.23), indicator MAD 19.1/19.5 (22.5/23.8), bias -0.9/-3.2 (-6.0/-7.6);
+    # partial 0.1: bias -7.6/-9.1, kappa 0.34/0.38; without the document-type gate the same kappa,
+    # but totals followed the number of passages at 0.93/0.79 (0.70/0.64 with it). "lexical"
+    # answers every element with the matcher above.
+    element_reader: str = "learned"  # "learned" | "lexical"
+    element_model: str = ""  # an elements.joblib or a model folder; empty: the run's model folder
+    element_learned_yes: float = 0.5  # probability for "yes" (with element_yes_min_passages passages)
+    element_learned_partial: float = 0.05  # probability for "partial"
+    element_learned_passages: int = 1  # passages at element_learned_yes for "yes"
+    element_doctype_gate: bool = True  # read an element only in documents that can answer it
     # export (pipeline.export): the coverage and evidence tables are streamed this many companies
     # at a time; the files do not depend on it. Peak memory at N=1000 fell from 2,871 MB to
     # 1,012 MB with chunks of 50 (docs/benchmarks/pipeline.md, streaming export).
@@ -139,6 +155,13 @@ class Settings:
         if self.element_yes_min_passages < 1 or self.full_min_passages < 1:
             raise SettingsError(f"element_yes_min_passages={self.element_yes_min_passages}, full_min_passages="
                                 f"{self.full_min_passages}: each must be at least 1 passage")
+        if self.element_reader not in ("learned", "lexical"):
+            raise SettingsError(f"element_reader={self.element_reader!r}: choose learned or lexical")
+        if not 0 <= self.element_learned_partial <= self.element_learned_yes <= 1:
+            raise SettingsError(f"element_learned_partial={self.element_learned_partial}, element_learned_yes="
+                                f"{self.element_learned_yes}: need 0 <= partial <= yes <= 1")
+        if self.element_learned_passages < 1:
+            raise SettingsError(f"element_learned_passages={self.element_learned_passages}: must be >= 1")
         if self.element_cue_window < 0:
             raise SettingsError(f"element_cue_window={self.element_cue_window}: must be >= 0 word stems")
         if self.element_similarity_scale <= 0:

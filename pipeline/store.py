@@ -615,6 +615,21 @@ class Workspace:
                 {where}
                 ORDER BY d.company_id, t.criterion, t.score DESC, d.url""", params)
 
+    def current_passages(self, model_id: str, company_id: str) -> pd.DataFrame:
+        """One company's evidence passages in its current documents, with the model's future /
+        negative attributes and provenance (:data:`pipeline.score.PASSAGE_COLUMNS`), in document
+        order; what the learned element model reads (:mod:`pipeline.model.element_model`)."""
+        return self.frame(
+            f"""SELECT p.passage_id, COALESCE(a.future, 0) AS future, COALESCE(a.negative, 0) AS negative,
+                       p.text, d.url, p.page, v.retrieved_at, v.sha256
+                FROM documents d
+                CROSS JOIN versions v ON v.doc_id = d.doc_id
+                     AND v.version = (SELECT MAX(version) FROM versions WHERE doc_id = d.doc_id)
+                CROSS JOIN passages p ON p.sha256 = v.sha256 AND p.kind IN ({_EVIDENCE_SQL})
+                LEFT JOIN passage_attributes a ON a.passage_id = p.passage_id AND a.model = ?
+                WHERE d.company_id = ?
+                ORDER BY d.url, p.seq""", (model_id, company_id))
+
     # == crawl (pipeline/crawl/runner.py, changes.py) =====================================
     def fetch_outcomes(self, run_id: int, company_ids: Sequence[str]) -> list[sqlite3.Row]:
         """outcome, error, bytes of every fetch of crawl run ``run_id`` for these companies."""

@@ -117,10 +117,12 @@ def tag_with(tagger, passages: list[dict], floor: float = Settings.tag_store_flo
 
 # -- score ----------------------------------------------------------------------------------
 def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRules,
-              documents: tuple[dict, ...] = (), services: tuple[str, ...] = ()
+              documents: tuple[dict, ...] = (), services: tuple[str, ...] = (),
+              passages: pd.DataFrame | None = None,
               ) -> tuple[str, list, dict[str, float | None], list]:
-    """One company's labelled tags, readable documents and declared services -> (company id,
-    verdicts, framework scores, element results)."""
+    """One company's labelled tags, readable documents, declared services and evidence passages
+    (for the learned element model; None without one) -> (company id, verdicts, framework
+    scores, element results)."""
     from . import score as scoring
     from .applicability import applicable_criteria, applicable_frameworks
     from .companies import company_type
@@ -136,5 +138,5 @@ def score_one(company_id: str, sector: str, tags: pd.DataFrame, rules: ScoringRu
     applicable = {c.id for c in applicable_criteria(leaves, sector)}
     criteria = [c for c in leaves if c.id in applicable or scoring.judged_by_elements(c, rules)]
     verdicts, elements = scoring.score_criteria(company_id, tags, criteria, rules, company_type=kind,
-                                                documents=documents, services=services)
+                                                documents=documents, services=services, passages=passages)
     return company_id, verdicts, scoring.framework_scores(verdicts, kind, taxonomy, elements), elements

@@ -33,9 +33,12 @@ def test_scores_spread_from_strong_to_nearly_absent(demo_output):
     out, result = demo_output
     table = result.table.set_index("company")
     strong = table.loc[["Nimbus Telecom plc", "Halcyra Social Inc."], "rdr"]
-    # RDR element by element: the best company of the 2022 Big Tech Scorecard scored 53
+    thin = table.loc[["Tessellane Search Co.", "Corvimar Connect AG"], "rdr"]
+    # RDR element by element: the best company of the 2022 Big Tech Scorecard scored 53. The
+    # thin disclosers' vague policies earn RDR's partial credit on some questions, not none.
     assert strong.min() > 25
-    assert table["rdr"].max() - table["rdr"].min() > 25
+    assert thin.max() < 20
+    assert strong.min() - thin.max() > 10
     devices = table.loc[["Quillfeather Devices GmbH", "Brightpebble Electronics Ltd"]]
     assert devices["rdr"].isna().all()  # RDR is for platforms and telecoms
     assert devices.loc["Quillfeather Devices GmbH", "ktc"] > devices.loc["Brightpebble Electronics Ltd", "ktc"] + 10

@@ -96,6 +96,21 @@ def test_company_tags_equal_the_whole_frame_filtered(make_crawled_workspace):
             assert labelled["label"].all()
 
 
+def test_company_passages_are_its_current_evidence_passages_with_attributes(make_crawled_workspace):
+    path = make_crawled_workspace("ws")
+    run_stages(path, Settings(jobs=1))
+    with Workspace(path) as ws:
+        model = ws.get_meta("model")
+        passages = ws.current_passages(model, "nimbus")
+        kinds = ws.table("passages").set_index("passage_id")["kind"]
+        tagged = set(ws.current_tags(model, "nimbus")["passage_id"])
+        assert len(passages) > 0 and passages["passage_id"].is_unique
+        assert set(kinds[passages["passage_id"]]) <= {"prose", "list_item", "table"}  # never headings
+        assert tagged <= set(passages["passage_id"])  # every tagged passage, and untagged ones too
+        assert set(passages["url"].str.contains("nimbus")) == {True}
+        assert set(passages.columns) >= {"passage_id", "future", "negative", "text", "url", "page", "sha256"}
+
+
 def test_extract_worker_checks_the_content_hash():
     data = (CORPORA_DIR / "demo_sites" / "nimbus-telecom" / "privacy.html").read_bytes()
     with pytest.raises(ValueError, match="https://x.example/p.html"):

@@ -395,8 +395,28 @@ def editions(choice: str) -> tuple[str, ...]:
 
 
 def run(edition: str = "both", workspace: str | Path | None = None) -> dict[str, EditionResult]:
-    """Evaluate the chosen editions; with ``workspace``, edition ``E`` runs in ``workspace/E``."""
-    return {e: evaluate_edition(e, Path(workspace) / e if workspace else None) for e in editions(edition)}
+    """Evaluate the chosen editions; with ``workspace``, edition ``E`` runs in ``workspace/E``.
+
+    The element model reads with one trained for the evaluation without the RDR quotes of every
+    realdocs company (the shipped one learned from them: the quotes come from these policies)."""
+    settings = Settings.from_mapping({})
+    with tempfile.TemporaryDirectory(prefix="hrdc-realdocs-elements-") as tmp:
+        if settings.element_reader == "learned" and not settings.element_model:
+            settings = replace(settings, element_model=str(held_out_element_model(Path(tmp))))
+        return {e: evaluate_edition(e, Path(workspace) / e if workspace else None, settings=settings)
+                for e in editions(edition)}
+
+
+def held_out_element_model(folder: Path) -> Path:
+    """An element model trained as the default config trains it, less the RDR quotes of the
+    companies in any realdocs manifest; written to ``folder``, its path returned."""
+    from .element_model import save_element_model, train_element_model
+    from .training_config import load_config
+
+    companies = set().union(*(set(load_manifest(e)["rdr_company"]) for e in EDITIONS))
+    model = train_element_model(data_dir() / "rdr" / "rdr_evidence_quotes.jsonl", companies,
+                                **(load_config(None).get("element_model") or {}))
+    return save_element_model(model, folder)
 
 
 # -- reporting ------------------------------------------------------------------------------

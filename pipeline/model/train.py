@@ -1,7 +1,9 @@
 """``hrdc train``: fit a :class:`Tagger` on the training set a config describes.
 
-The model folder gets ``model.joblib``, ``meta.json`` (config, data files and hashes,
-licences), ``metrics.json`` (out-of-fold F1 and thresholds per criterion) and ``MODEL_CARD.md``.
+The model folder gets ``model.joblib``, ``elements.joblib`` (the element model, when the config
+has ``element_model:`` and trains on RDR's quotes; :mod:`pipeline.model.element_model`),
+``meta.json`` (config, data files and hashes, licences), ``metrics.json`` (out-of-fold F1 and
+thresholds per criterion) and ``MODEL_CARD.md``.
 How the rows and their weights are built is in :mod:`pipeline.model.training_set`.
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import CORPORA_DIR, MODELS_DIR, data_dir
+from .element_model import save_element_model, train_element_model
 from .model_card import write_model_card
 from .tagger import Tagger, save_model
 from .training_config import SOURCES
@@ -53,12 +56,21 @@ def train(config: dict[str, Any], out_dir: Path | None = None) -> Path:
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     folder = out_dir or MODELS_DIR / config["name"]
     path = save_model(tagger, folder)
+    elements = None
+    if "element_model" in config and "rdr_quotes" in config["sources"]:
+        started = time.perf_counter()
+        element_model = train_element_model(data_dir() / "rdr" / "rdr_evidence_quotes.jsonl",
+                                            **(config["element_model"] or {}))
+        saved = save_element_model(element_model, folder)
+        elements = {"file": saved.name, "elements": len(element_model.elements_), "bytes": saved.stat().st_size,
+                    "train_seconds": round(time.perf_counter() - started, 1)}
     meta = {
         "name": config["name"], "model_id": tagger.model_id, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu_seconds, 1), "config": {k: v for k, v in config.items() if not k.startswith("_")},
         "rows": len(training.texts), "data": file_hashes(config),
         "licences": [LICENCES[s] for s in SOURCES if s in config["sources"]] + [LICENCES["signals"]],
         "model_bytes": path.stat().st_size,
+        "element_model": elements,
     }
     metrics = {
         "criteria": {c: {"n_positives": training.counts[c], "threshold": tagger.thresholds_[c],

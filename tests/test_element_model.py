@@ -1,0 +1,173 @@
+"""The learned element reader: training, reading every passage, the document-type gate, files."""
+from __future__ import annotations
+
+import json
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import elements as E
+from pipeline.model.element_model import (ElementExample, ElementModel, ElementModelError, load_element_model,
+                                          rdr_quote_examples, save_element_model)
+from pipeline.score import ScoringRules
+from pipeline.settings import Settings, SettingsError
+from pipeline.taxonomy import Criterion, Element
+
+ACCESS = Element("P13.01", "Does the company limit and monitor employee access to user information?")
+AUDITS = Element("P13.03", "Does the company commission third-party security audits?")
+P13 = Criterion("rdr.P13", "rdr", "Security oversight", category="P", family="rdr.P13", scope="services",
+                elements=(ACCESS, AUDITS))
+RULES = Element("F03a.01", "Does the company disclose what content or activities it does not permit?")
+F3A = Criterion("rdr.F3a", "rdr", "Content rules", category="F", family="rdr.F3", scope="services",
+                elements=(RULES,))
+
+EXAMPLES = [
+    *(ElementExample(t, frozenset({"P13.01"}), "a") for t in (
+        "Only employees who need the data for their job can access it.",
+        "Access to personal information is limited to staff whose work requires it.",
+        "We restrict employee access to user data and log every access.",
+        "Employees may reach customer records only where their role requires such access.")),
+    *(ElementExample(t, frozenset({"P13.03"}), "b") for t in (
+        "Independent auditors review our security every year.",
+        "An external firm audits our systems against ISO 27001.",
+        "Third-party penetration testers assess our services annually.")),
+    *(ElementExample(t, frozenset({"F03a.01"}), "c") for t in (
+        "You may not post hate speech, harassment or illegal content.",
+        "Prohibited content includes spam, threats and nudity.",
+        "Do not upload content that infringes others' rights or incites violence.")),
+    *(ElementExample(t, frozenset(), "neg") for t in (
+        "Invoices are payable within 30 days.", "Our offices are in Berlin and Madrid.",
+        "250 channels, 7 days replay.", "Thank you for choosing us.")),
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return ElementModel(C=4.0, min_positives=2, max_features=2000, prune=0.0).fit(EXAMPLES)
+
+
+def _passages(*rows):
+    """(text, doctype) -> evidence passages as the score stage passes them."""
+    return pd.DataFrame([
+        {"passage_id": f"p{i}", "future": False, "negative": False, "text": text,
+         "url": f"https://example.com/{doctype}", "page": None, "retrieved_at": "2026-01-01",
+         "sha256": f"{i:064d}", "doctype": doctype}
+        for i, (text, doctype) in enumerate(rows)])
+
+
+def _assess(model, passages, tags=None, **kw):
+    tags = tags if tags is not None else pd.DataFrame(columns=["criterion", "text", "future", "negative"])
+    matcher = E.ElementMatcher([ACCESS, AUDITS, RULES])
+    results = E.assess_elements("acme", "internet", tags, (P13, F3A), matcher, yes_match=1.0, partial_match=0.75,
+                                learned=model, passages=passages, learned_yes=0.5, learned_partial=0.35, **kw)
+    return {r.element: r for r in results}
+
+
+def test_the_model_tells_an_elements_answer_from_its_siblings_and_from_chatter(model):
+    p = model.predict_proba(["Access to user data is limited to employees who need it for their job.",
+                             "Invoices are payable within 30 days."], ["P13.01", "P13.03", "F03a.01"])
+    assert p[0, 0] > 0.5 and p[0, 0] > 2 * p[0, 1] and p[0, 0] > 2 * p[0, 2]
+    assert p[1].max() < 0.5
+    assert model.covers("P13.01") and not model.covers("P99.01")
+    assert model.predict_proba(["anything"], ["P99.01"]).tolist() == [[0.0]]
+
+
+def test_learned_elements_are_read_on_passages_the_tagger_did_not_label(model):
+    # no tag for rdr.P13 at all: the lexical path would answer "no disclosure found"
+    results = _assess(model, _passages(("Access to user data is limited to employees who need it for their job.",
+                                        "privacy_policy")))
+    assert results["P13.01"].result == "yes"
+    assert results["P13.01"].evidence == ()  # no evidence_of given
+    assert results["P13.03"].result == "no disclosure found"
+
+
+def test_evidence_of_a_learned_answer_carries_the_models_probability(model):
+    from pipeline.score import _evidence
+
+    matcher = E.ElementMatcher([ACCESS, AUDITS, RULES])
+    results = E.assess_elements(
+        "acme", "internet", pd.DataFrame(columns=["criterion"]), (P13,), matcher, yes_match=1.0, partial_match=0.75,
+        learned=model, passages=_passages(("Only employees who need the data for their job can access it.",
+                                           "privacy_policy")), learned_yes=0.5, learned_partial=0.35,
+        evidence_of=_evidence)
+    access = next(r for r in results if r.element == "P13.01")
+    assert access.evidence and access.evidence[0].score == pytest.approx(access.match, abs=1e-4)
+    assert access.evidence[0].url == "https://example.com/privacy_policy"
+
+
+def test_the_document_type_gate_keeps_an_element_to_documents_that_can_answer_it(model):
+    text = "Access to user data is limited to employees who need it for their job."
+    # corpora/sources.yaml: terms answer F3a, not P13; privacy policies answer P13
+    assert _assess(model, _passages((text, "terms")))["P13.01"].result == "no disclosure found"
+    assert _assess(model, _passages((text, "terms")), doctype_gate=False)["P13.01"].result == "yes"
+    # a type sources.yaml does not list (a help page) may answer anything
+    assert _assess(model, _passages((text, "other")))["P13.01"].result == "yes"
+
+
+def test_a_future_commitment_earns_partial_not_yes(model):
+    passages = _passages(("Access to user data is limited to employees who need it for their job.", "privacy_policy"))
+    passages["future"] = True
+    assert _assess(model, passages)["P13.01"].result == "partial"
+
+
+def test_without_passages_or_model_the_lexical_matcher_answers(model):
+    tags = pd.DataFrame([{"passage_id": "t1", "criterion": "rdr.P13", "score": 0.9, "label": True, "future": False,
+                          "negative": False, "text": "Employees who need the information can see it.", "url": "u",
+                          "page": None, "retrieved_at": "", "sha256": "s"}])
+    lexical = _assess(None, None, tags)
+    assert lexical["P13.01"].result in ("yes", "partial", "no disclosure found")
+    assert lexical["P13.01"].match == pytest.approx(
+        E.ElementMatcher([ACCESS, AUDITS, RULES]).match([tags.text[0]], ["P13.01"])[0, 0], abs=1e-4)
+
+
+def test_save_and_load_round_trip_and_bad_files_name_themselves(model, tmp_path):
+    path = save_element_model(model, tmp_path / "m")
+    loaded = load_element_model(str(tmp_path / "m"))
+    texts = ["Independent auditors review our security every year."]
+    assert np.allclose(loaded.predict_proba(texts, ["P13.03"]), model.predict_proba(texts, ["P13.03"]))
+    assert load_element_model(str(tmp_path / "empty-folder")) is None  # no elements.joblib: lexical
+    (tmp_path / "bad").mkdir()
+    joblib.dump({"not": "a model"}, tmp_path / "bad" / "elements.joblib")
+    with pytest.raises(ElementModelError, match="bad/elements.joblib"):
+        load_element_model(str(tmp_path / "bad"))
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "elements.joblib").write_bytes(b"\x00garbage")
+    with pytest.raises(ElementModelError, match="retrain"):
+        load_element_model(str(tmp_path / "broken"))
+    assert path.name == "elements.joblib"
+
+
+def test_rdr_quotes_lose_source_notes_and_excluded_companies(tmp_path):
+    file = tmp_path / "quotes.jsonl"
+    file.write_text("\n".join(json.dumps(r) for r in (
+        {"company": "Acme", "text": "(Source 3, p. 2) says staff access is limited.", "elements": ["P13.01"]},
+        {"company": "Other", "text": "Auditors review us.", "elements": ["P13.03"]},
+        {"company": "Acme", "text": "No element named here."})) + "\n", encoding="utf-8")
+    examples = rdr_quote_examples(file)
+    assert [e.text for e in examples] == ["says staff access is limited.", "Auditors review us."]
+    assert [e.group for e in rdr_quote_examples(file, ["Acme"])] == ["Other"]
+    file.write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="quotes.jsonl line 1"):
+        rdr_quote_examples(file)
+
+
+def test_reader_settings_are_checked_and_reach_the_rules():
+    with pytest.raises(SettingsError, match="element_reader"):
+        Settings.from_mapping({"element_reader": "magic"})
+    with pytest.raises(SettingsError, match="element_learned_partial"):
+        Settings.from_mapping({"element_learned_yes": 0.2, "element_learned_partial": 0.4})
+    with pytest.raises(SettingsError, match="element_learned_passages"):
+        Settings.from_mapping({"element_learned_passages": 0})
+    rules = ScoringRules.from_settings(Settings.from_mapping({"model": "models/other", "element_reader": "lexical"}))
+    assert rules.element_model == "models/other" and rules.learned_model() is None
+
+
+def test_the_shipped_model_folder_has_an_element_model_for_every_rdr_element():
+    from pipeline.paths import DEFAULT_MODEL
+    from pipeline.taxonomy import load_taxonomy
+
+    model = load_element_model(str(DEFAULT_MODEL))
+    rdr_elements = {e.id for c in load_taxonomy().framework("rdr") for e in c.elements}
+    assert model is not None and rdr_elements <= set(model.elements_)
