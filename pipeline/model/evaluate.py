@@ -77,5 +77,8 @@ def save_results(results: dict, out: str | Path | None = None) -> list[Path]:
     # Which model each result was measured with, so the card can flag results left from an earlier model.
     model_id = json.loads((DEFAULT_MODEL / "meta.json").read_text())["model_id"]
     measured = {**previous.get("measured_with", {}), **{name: model_id for name in results if name != "seconds"}}
-    path.write_text(json.dumps({**previous, **results, "measured_with": measured}, indent=2) + "\n", encoding="utf-8")
+    # A partial run (``hrdc evaluate supply_evidence``) keeps the other evaluations' timings.
+    seconds = {**previous.get("seconds", {}), **results.get("seconds", {})}
+    path.write_text(json.dumps({**previous, **results, "seconds": seconds, "measured_with": measured}, indent=2) + "\n",
+                    encoding="utf-8")
     return [path, write_model_card(DEFAULT_MODEL)]
