@@ -240,7 +240,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .model import evaluate, evidence_precision, realdocs
+    from .model import evaluate, evidence_precision, realdocs, supply_evidence
     from .model.evaluation_table import render_table
 
     results = evaluate.run(args.what or None, edition=args.edition, workspace=args.workspace)
@@ -251,6 +251,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             print(realdocs.render_detail(results["realdocs"]), end="")
     if "evidence" in results:
         print(evidence_precision.render_detail(results["evidence"]), end="")
+    if "supply_evidence" in results:
+        print(supply_evidence.render_detail(results["supply_evidence"]), end="")
     for path in evaluate.save_results(results, args.out):
         print(path)
     return 0

@@ -152,6 +152,7 @@ def score_by_elements(
     documents: Sequence[dict] = (),
     services: Sequence[str] = (),
     passages: pd.DataFrame | None = None,
+    matcher=None,
 ) -> tuple[list[Verdict], list]:
     """Verdicts of criteria with element questions (RDR's indicators, the UNGP Reporting
     Framework's supporting questions) from element answers (:func:`pipeline.elements.assess_elements`).
@@ -160,6 +161,8 @@ def score_by_elements(
     at one level; criteria left out for the company type get no verdict) and the element
     results they came from. ``passages``: the company's evidence passages (:data:`PASSAGE_COLUMNS`),
     which the learned element model reads (:meth:`ScoringRules.learned_model`).
+    ``matcher`` (default :func:`pipeline.elements.default_matcher` for
+    ``rules``) is for evaluations that must not match against the written examples they test.
     """
     from .elements import assess_elements, default_matcher, indicator_verdicts
 
@@ -167,9 +170,10 @@ def score_by_elements(
     if len(supporting):
         supporting = (supporting.sort_values(["score", "passage_id"], ascending=[False, True])
                       .drop_duplicates(["criterion", "_text_key"]))
+    if matcher is None:
+        matcher = default_matcher(rules.element_similarity_scale, rules.element_cue_window or None)
     results = assess_elements(
-        company_id, company_type, supporting, criteria, default_matcher(rules.element_similarity_scale,
-                                                                      rules.element_cue_window or None),
+        company_id, company_type, supporting, criteria, matcher,
         yes_match=rules.element_yes_match, partial_match=rules.element_partial_match,
         yes_min_passages=rules.element_yes_min_passages,
         max_evidence=rules.element_max_evidence, documents=documents, services=services,
@@ -223,17 +227,19 @@ def score_criteria(
     documents: Sequence[dict] = (),
     services: Sequence[str] = (),
     passages: pd.DataFrame | None = None,
+    matcher=None,
 ) -> tuple[list[Verdict], list]:
     """Verdicts and element results for ``criteria``, each judged the way its framework asks:
     element by element where it has element questions and its file says ``judged_by: elements``
-    (the default; RDR only with ``rules.rdr_method == "elements"``), else on its supporting passages."""
+    (the default; RDR only with ``rules.rdr_method == "elements"``), else on its supporting passages.
+    ``matcher``: the element matcher (default: :func:`pipeline.elements.default_matcher`)."""
     by_elements = [c for c in criteria if judged_by_elements(c, rules)]
     ids = {c.id for c in by_elements}
     counted = [c for c in criteria if c.id not in ids]
     element_tags = tags[tags["criterion"].isin(ids)] if len(tags) else tags
     verdicts, elements = score_by_elements(
         company_id, element_tags, by_elements, rules, company_type=company_type, documents=documents,
-        services=services, passages=passages)
+        services=services, passages=passages, matcher=matcher)
     return verdicts + score_company(company_id, tags, counted, rules), elements
 
 

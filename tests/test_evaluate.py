@@ -66,3 +66,29 @@ def test_attribute_evaluation_on_shared_data(shared_data):
     # The published zero-shot prediction shipped with the file scores F1 0.389.
     assert out["negative"]["published_model_on_this_set"]["value"] == pytest.approx(0.389, abs=0.001)
     assert 0 < out["future"]["ours"]["value"] <= 1
+
+
+def test_a_partial_run_merges_into_the_stored_results_and_card(tmp_path, monkeypatch):
+    from pipeline.model import evaluate
+
+    (tmp_path / "meta.json").write_text(json.dumps({
+        "name": "t", "model_id": "new", "trained_at": "now", "train_seconds": 1, "rows": 2, "model_bytes": 10,
+        "config": {"model": {}}, "licences": ["L"], "data": {}}))
+    (tmp_path / "metrics.json").write_text(json.dumps({"criteria": {}}))
+    opp = {"metric": "macro-F1", "groups": 3, "n": 9, "ours": {"value": 0.7, "ci95": [0.6, 0.8]},
+           "baseline_tfidf_lr": {"value": 0.5, "ci95": [0.4, 0.6]}, "published": "x"}
+    (tmp_path / "evaluation.json").write_text(json.dumps(
+        {"opp115": opp, "seconds": {"opp115": 20.0}, "measured_with": {"opp115": "old"}}))
+    f = {"verdicts": 4, "quotes": 6, "top_quote": {"value": 0.5, "ci95": [0.25, 0.75]},
+         "all_quotes": {"value": 0.4, "ci95": [0.2, 0.6]}}
+    supply = {"folds": 4, "documents": 36, "passages": 279, "target": 0.85, **f, "frameworks": {"ktc": f},
+              "per_criterion": {}}
+    monkeypatch.setattr(evaluate, "DEFAULT_MODEL", tmp_path)
+    evaluate.save_results({"supply_evidence": supply, "seconds": {"supply_evidence": 70.0}})
+    stored = json.loads((tmp_path / "evaluation.json").read_text())
+    assert stored["opp115"] == opp and stored["supply_evidence"] == supply
+    assert stored["seconds"] == {"opp115": 20.0, "supply_evidence": 70.0}
+    assert stored["measured_with"] == {"opp115": "old", "supply_evidence": "new"}
+    card = (tmp_path / "MODEL_CARD.md").read_text()
+    assert "0.700 [0.600, 0.800]" in card and "supply-chain evidence" in card and "KnowTheChain" in card
+    assert "figures from an earlier model): opp115." in card

@@ -7,7 +7,10 @@ figure carries a bootstrap 95% interval over groups. The evaluations: ``aims``, 
 scores on real company policies against RDR's published results;
 :mod:`pipeline.model.realdocs`) and ``evidence`` (whole AIMS statements through
 segment/tag/score: the share of MSA verdicts whose top quote, and of all quotes shown, are
-sentences the experts labelled; :mod:`pipeline.model.evidence_precision`).
+sentences the experts labelled; :mod:`pipeline.model.evidence_precision`) and ``supply_evidence``
+(the same for KnowTheChain, CHRB and minerals on synthetic supplier documents made of our written
+supply-chain passages, each fold held out of the tagger and the element matcher;
+:mod:`pipeline.model.supply_evidence`).
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import time
 from pathlib import Path
 
 from ..paths import DEFAULT_MODEL
-from . import benchmarks, evidence_precision, realdocs
+from . import benchmarks, evidence_precision, realdocs, supply_evidence
 from .evaluation_table import EVALUATIONS
 from .model_card import write_model_card
 from .training_config import load_config
@@ -44,6 +47,8 @@ def run(what: list[str] | None = None, config_path: str | None = None, *, editio
             results["realdocs"] = realdocs.to_json(realdocs.run(edition, workspace))
         elif name == "evidence":
             results["evidence"] = evidence_precision.evaluate(config)
+        elif name == "supply_evidence":
+            results["supply_evidence"] = supply_evidence.evaluate(config)
         timings[name] = round(time.perf_counter() - start, 1)
     results["seconds"] = timings
     return results
@@ -72,5 +77,8 @@ def save_results(results: dict, out: str | Path | None = None) -> list[Path]:
     # Which model each result was measured with, so the card can flag results left from an earlier model.
     model_id = json.loads((DEFAULT_MODEL / "meta.json").read_text())["model_id"]
     measured = {**previous.get("measured_with", {}), **{name: model_id for name in results if name != "seconds"}}
-    path.write_text(json.dumps({**previous, **results, "measured_with": measured}, indent=2) + "\n", encoding="utf-8")
+    # A partial run (``hrdc evaluate supply_evidence``) keeps the other evaluations' timings.
+    seconds = {**previous.get("seconds", {}), **results.get("seconds", {})}
+    path.write_text(json.dumps({**previous, **results, "seconds": seconds, "measured_with": measured}, indent=2) + "\n",
+                    encoding="utf-8")
     return [path, write_model_card(DEFAULT_MODEL)]

@@ -5,11 +5,11 @@ bootstrap intervals over groups.
 """
 from __future__ import annotations
 
-from . import evidence_precision, realdocs
+from . import evidence_precision, realdocs, supply_evidence
 from .metrics import fmt
 
 #: Every evaluation ``hrdc evaluate`` runs, in the order of the table.
-EVALUATIONS = ("aims", "rdr", "opp115", "attributes", "realdocs", "evidence")
+EVALUATIONS = ("aims", "rdr", "opp115", "attributes", "realdocs", "evidence", "supply_evidence")
 
 
 def render_table(results: dict) -> str:
@@ -33,4 +33,6 @@ def render_table(results: dict) -> str:
         lines += realdocs.table_rows(results["realdocs"])
     if "evidence" in results:
         lines += evidence_precision.table_rows(results["evidence"])
+    if "supply_evidence" in results:
+        lines += supply_evidence.table_rows(results["supply_evidence"])
     return "\n".join(lines) + "\n"
