@@ -253,3 +253,14 @@ def test_headlines_above_a_policy_are_not_put_back():
     assert extraction.text.startswith("Privacy Policy\n\n")
     assert [p.section for p in segment(extraction, "x" * 64)] == [
         "Privacy Policy", "Privacy Policy > Information we collect", "Privacy Policy > Your choices"]
+
+
+def test_widget_size_is_a_setting():
+    """A container larger than widget_max_words is the document: with 5, only the prompt itself
+    goes and its hidden follow-up boxes stay."""
+    from pipeline.records import ExtractOptions
+    from pipeline.settings import Settings
+
+    options = ExtractOptions.from_settings(Settings.from_mapping({"widget_max_words": 5}))
+    small = extract_file(FIXTURES / "help_article.html", options)
+    assert "Was this information helpful?" not in small.text and "Thank you for your feedback" in small.text

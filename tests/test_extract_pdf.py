@@ -282,3 +282,28 @@ def test_issue16_urls_broken_after_a_slash_are_rejoined():
     assert join_lines(["see https://www.ohchr.org/en/", "professionalinterest/crc.aspx today"]) == \
         "see https://www.ohchr.org/en/professionalinterest/crc.aspx today"
     assert resolve_markers("provided with appropriate, well\ufffemaintained, personal") == "provided with appropriate, well-maintained, personal"
+
+
+def test_pdf_heuristics_are_settings(tmp_path):
+    """The edge band and edge lines come from settings (``--config``): with no edges, the running
+    header is text like any other line."""
+    from pipeline.records import ExtractOptions
+    from pipeline.settings import Settings
+
+    path = make_report(tmp_path / "report.pdf", scanned_last_page=False)
+    assert HEADER not in extract_file(path).text
+    options = ExtractOptions.from_settings(Settings.from_mapping({"pdf_edge_lines": 0, "pdf_edge_band": 0}))
+    assert extract_file(path, options).text.count(HEADER) == 2
+
+
+def test_pdf_settings_reach_hrdc_extract_through_config(tmp_path, capsys):
+    from pipeline.cli import main
+
+    path = make_report(tmp_path / "report.pdf", scanned_last_page=False)
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text("pdf_edge_lines: 0\npdf_edge_band: 0.0\n", encoding="utf-8")
+    assert main(["--config", str(cfg), "extract", str(path), "--format", "text"]) == 0
+    assert capsys.readouterr().out.count(HEADER) == 2
+    cfg.write_text("pdf_edge_band: 0.6\n", encoding="utf-8")
+    assert main(["--config", str(cfg), "extract", str(path), "--format", "text"]) == 2
+    assert "pdf_edge_band=0.6: must be from 0 to 0.5 of the page height" in capsys.readouterr().err

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from pipeline.records import DEFAULT_EXTRACT_OPTIONS, ExtractOptions
+
 from .normalize import clean_line
 
 _SKIP = frozenset("script style noscript template head title".split())
 _CHROME = frozenset("nav aside footer".split())  # their headings ("Main navigation") head no document text
 _LEVELS = {f"h{i}": i for i in range(1, 7)}
-_PROBE = 40  # characters of a block (without whitespace) looked for in the page's text
-# A heading followed by more text that trafilatura dropped than this (without whitespace, about
-# 15 words) heads that dropped text (a menu, a list of links), not the next block it kept.
-_MAX_GAP = 80
+# How much of a block is looked for in the page's text (outline_probe_chars) and how much dropped
+# text may follow a heading that heads the next kept block (outline_max_gap_chars) are settings.
 
 
 def squash(text: str) -> str:
@@ -38,7 +38,8 @@ class _Heading:
 class Outline:
     """The page's text without whitespace and its headings; :meth:`before` walks it once, in order."""
 
-    def __init__(self, tree) -> None:
+    def __init__(self, tree, options: ExtractOptions | None = None) -> None:
+        self.options = options or DEFAULT_EXTRACT_OPTIONS
         parts: list[str] = []
         heads: list[_Heading] = []
         pos = skip = chrome = 0
@@ -73,7 +74,7 @@ class Outline:
         """The source headings (level, text) between the previous block and ``text`` that head it,
         and the level of the source heading ``text`` itself is, if it is one. A block not found
         changes nothing."""
-        probe = squash(text)[:_PROBE]
+        probe = squash(text)[:self.options.outline_probe_chars]
         at = self.text.find(probe, self.cursor) if len(probe) >= 3 else -1
         if at < 0:
             return [], None
@@ -92,7 +93,7 @@ class Outline:
         bound = level or 7
         for head, following in reversed(list(zip(passed, passed[1:] + [None]))):
             gap = (following.pos if following else at) - head.end
-            if gap <= _MAX_GAP and head.level < bound:
+            if gap <= self.options.outline_max_gap_chars and head.level < bound:
                 found.append((head.level, head.text))
                 bound = head.level
         self.cursor = at + len(probe)
