@@ -170,8 +170,10 @@ class ExtractOptions(_FromSettings):
     html_keep_wrappers: int = _setting("html_keep_wrappers")
     outline_probe_chars: int = _setting("outline_probe_chars")
     outline_max_gap_chars: int = _setting("outline_max_gap_chars")
+    outline_max_link_share: float = _setting("outline_max_link_share")
     widget_max_words: int = _setting("widget_max_words")
     widget_max_line_words: int = _setting("widget_max_line_words")
+    sidebar_max_share: float = _setting("sidebar_max_share")
 
 
 @dataclass(frozen=True)

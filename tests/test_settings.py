@@ -90,7 +90,7 @@ def test_extraction_options_are_the_settings_with_the_old_values():
         "pdf_gutter_min_gap": 12.0, "pdf_gutter_side_share": 0.15, "pdf_gutter_min_rows": 5,
         "pdf_gutter_rows_share": 0.3, "pdf_gutter_crossing_gap": 8.0, "pdf_column_min_letters": 0.6,
         "pdf_column_min_words": 3.0, "html_label_max_words": 14, "html_keep_wrappers": 100,
-        "outline_probe_chars": 40, "outline_max_gap_chars": 80, "widget_max_words": 100, "widget_max_line_words": 25,
+        "outline_probe_chars": 40, "outline_max_gap_chars": 80, "outline_max_link_share": 0.5, "widget_max_words": 100, "widget_max_line_words": 25, "sidebar_max_share": 0.3,
     }
     assert asdict(DoctypeOptions()) == {"doctype_body_chars": 200_000, "doctype_body_floor_chars": 5_000,
                                         "doctype_lead_blocks": 4, "doctype_lead_words": 20}

@@ -15,7 +15,7 @@ from .blocks import assemble
 from .detect import decode_html, page_flags, page_signals
 from .normalize import clean_block, strip_bullet
 from .outline import Outline
-from .widgets import remove_widgets
+from .widgets import remove_sidebars, remove_widgets
 
 # Policy and legal pages are long, sectioned documents; trafilatura's default pruning drops
 # whole sections of them (OPP-115 token recall 0.917), its recall preset keeps them (0.972).
@@ -272,6 +272,8 @@ def extract_html(data: bytes | str, url: str = "", content_type: str = "",
     signals = page_signals(tree)
     policy = bool(POLICY_PAGE.search(f"{signals.title} {signals.h1} {url}"))
     remove_widgets(tree, o)
+    if policy:
+        remove_sidebars(tree, o)
     # Only on policy pages: on news pages the headings between kept blocks are mostly teasers and
     # sidebars (ScrapingHub F1 0.930 with them on every page, 0.963 without).
     outline = Outline(tree, o) if policy else None
