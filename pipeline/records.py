@@ -166,6 +166,8 @@ class ExtractOptions(_FromSettings):
     pdf_gutter_crossing_gap: float = _setting("pdf_gutter_crossing_gap")
     pdf_column_min_letters: float = _setting("pdf_column_min_letters")
     pdf_column_min_words: float = _setting("pdf_column_min_words")
+    pdf_page_number_drop: float = _setting("pdf_page_number_drop")
+    pdf_hyphen_common_zipf: float = _setting("pdf_hyphen_common_zipf")
     html_label_max_words: int = _setting("html_label_max_words")
     html_keep_wrappers: int = _setting("html_keep_wrappers")
     outline_probe_chars: int = _setting("outline_probe_chars")

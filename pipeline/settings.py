@@ -87,6 +87,15 @@ class Settings:
     pdf_gutter_crossing_gap: float = 8.0  # a line with a smaller gap at the gutter crosses it (a full-width line)
     pdf_column_min_letters: float = 0.6  # the right-hand column is prose (not a table's figures) with this share of letters
     pdf_column_min_words: float = 3.0  # and this many words per line on average
+    # A page number PDFium reads as the end of the last line ("gra\ufffe1") is one whose baseline
+    # lies more than this many times its type size below the line's (issue 16, py-pdf 2201.00200;
+    # not tuned: a line and a half, so a superscript or subscript never counts)
+    pdf_page_number_drop: float = 1.5
+    # A word broken at a line end is joined when the joined word has at least this Zipf frequency
+    # (wordfreq; 3 is once per million words): "underlying" 4.2, "background" 4.8 joined, while
+    # "wellmaintained", "nongaap" (0) keep their hyphen; 3.5 joins "undergoing" (3.7) and "well-
+    # being" (3.5), 4.0 would not (issue 16, py-pdf; not tuned beyond these examples)
+    pdf_hyphen_common_zipf: float = 3.5
     # HTML (pipeline.extract.html, .outline, .widgets)
     html_label_max_words: int = 14  # a bold run of at most this many words before a line break heads a section (8b3ed78, not tuned)
     # Layout wrappers nested deeper are unwrapped before parsing (their text is kept): no real
@@ -276,6 +285,8 @@ _RANGES: dict[str, tuple[float, float | None, str]] = {
     "pdf_gutter_crossing_gap": (0, 1000, "points"),
     "pdf_column_min_letters": (0, 1, "of the characters"),
     "pdf_column_min_words": (0, 1000, "words per line"),
+    "pdf_page_number_drop": (0.5, 100, "times the type size"),
+    "pdf_hyphen_common_zipf": (0, 8, "on wordfreq's Zipf scale"),
     "html_label_max_words": (0, 200, "words"),
     "html_keep_wrappers": (1, 255, "levels (libxml2 drops what is nested 256 deep)"),
     "outline_probe_chars": (3, None, "characters"),

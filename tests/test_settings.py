@@ -89,7 +89,7 @@ def test_extraction_options_are_the_settings_with_the_old_values():
         "pdf_paragraph_gap": 1.6, "pdf_short_line": 0.8, "pdf_size_tolerance": 0.5, "pdf_wide_lines_share": 0.3,
         "pdf_gutter_min_gap": 12.0, "pdf_gutter_side_share": 0.15, "pdf_gutter_min_rows": 5,
         "pdf_gutter_rows_share": 0.3, "pdf_gutter_crossing_gap": 8.0, "pdf_column_min_letters": 0.6,
-        "pdf_column_min_words": 3.0, "html_label_max_words": 14, "html_keep_wrappers": 100,
+        "pdf_column_min_words": 3.0, "pdf_page_number_drop": 1.5, "pdf_hyphen_common_zipf": 3.5, "html_label_max_words": 14, "html_keep_wrappers": 100,
         "outline_probe_chars": 40, "outline_max_gap_chars": 80, "outline_max_link_share": 0.5, "widget_max_words": 100, "widget_max_line_words": 25, "sidebar_max_share": 0.3,
     }
     assert asdict(DoctypeOptions()) == {"doctype_body_chars": 200_000, "doctype_body_floor_chars": 5_000,

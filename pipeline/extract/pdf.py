@@ -16,6 +16,7 @@ import ctypes
 import math
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -35,6 +36,14 @@ _PAGE_NUMBER = re.compile(
 )
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)\s+\S")
 _SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", '"', "\u201d")
+# TeX sets an accent as a glyph of its own before the letter ("Sup ´ erieure", "G¨urkan"), and
+# PDFium reads it as a spacing accent between spaces; it belongs on the letter after it. The
+# acute also stands in for an apostrophe ("company´s", "don´t"), which is left alone. Hat, tilde
+# and dot are left alone too: in formulas they sit after the letter they belong to ("Pˆ", "xˆi").
+_ACCENTS = {"\u00b4": "\u0301", "\u00a8": "\u0308", "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02da": "\u030a",
+            "\u00b8": "\u0327", "\u02dd": "\u030b"}
+_LOOSE_ACCENT = re.compile(f" ?([{''.join(_ACCENTS)}]) ?([^\\W\\d_])")
+_APOSTROPHE = re.compile(r"[^\W\d_]\u00b4(?:s|t|re|m|ll|ve|d)\b", re.I)
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021])\s*[^\W\d_]")  # "1 Whistleblower definition: ..."
 
 
@@ -152,12 +161,29 @@ def _split_columns(raw, text: str, spans: list[tuple[int, int]], gutter: float, 
     return out + left + right
 
 
+def _split_drops(raw, text: str, spans: list[tuple[int, int]], drop: float) -> list[tuple[int, int]]:
+    """``spans`` with a page number that PDFium read as the end of the line above it cut off:
+    its baseline lies more than ``drop`` times its type size below the rest (2201.00200: "temperature gra-1", with
+    "dient" on the next page)."""
+    out = []
+    for first, last in spans:
+        # the number follows a space, or PDFium's mark of a hyphen that ends the line ("gra\ufffe1")
+        cut = max(text.rfind(c, first, last + 1) for c in " \ufffe\x02")
+        if (cut > first and _PAGE_NUMBER.match(text[cut + 1:last + 1]) and text[first:cut].strip()
+                and _baseline(raw, cut - 1) - _baseline(raw, last) > drop * (_size(raw, last) or 1.0)):
+            keep = cut if text[cut] != " " else cut - 1  # a hyphen mark stays with its line
+            out += [(first, keep), (cut + 1, last)]
+        else:
+            out.append((first, last))
+    return out
+
+
 def _page_lines(page, textpage, o: ExtractOptions) -> tuple[list[_Line], float]:
     """The page's text lines in reading order, with the geometry of their ends."""
     width, height = page.get_size()
     text = textpage.get_text_range()
     raw = textpage.raw
-    spans = _spans(text)
+    spans = _split_drops(raw, text, _spans(text), o.pdf_page_number_drop)
     lines = [_make_line(raw, text[a:b + 1], a, b) for a, b in spans]
     wide = sum(l.right - l.left > 0.5 * width for l in lines)
     if lines and wide >= o.pdf_wide_lines_share * len(lines):
@@ -226,11 +252,11 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
     def flush() -> None:
         nonlocal current, kind
         if current:
-            items.append((clean_line(join_lines(current)), kind, tuple(t for _, t in stack), page_no))
+            items.append((clean_line(join_lines(current, o.pdf_hyphen_common_zipf)), kind, tuple(t for _, t in stack), page_no))
         current, kind = [], "p"
 
     for line in lines:
-        text, bullet = strip_bullet(resolve_markers(line.text))
+        text, bullet = strip_bullet(resolve_markers(_place_accents(line.text), o.pdf_hyphen_common_zipf))
         if not text:
             continue
         if _is_heading(line, body_size, o) and not bullet:
@@ -300,6 +326,21 @@ def _footnotes_at(lines: list[_Line], body_size: float, o: ExtractOptions) -> in
     while start > 0 and lines[start - 1].size < body_size - o.pdf_size_tolerance:
         start -= 1
     return start if start < len(lines) and _NOTE_MARK.match(lines[start].text) else len(lines)
+
+
+def _place_accents(text: str) -> str:
+    """``text`` with TeX's loose accents put on the letters they belong to, where Unicode has
+    the accented letter ("Sup ´ erieure" -> "Supérieure")."""
+    if not any(a in text for a in _ACCENTS):
+        return text
+
+    def place(m: re.Match) -> str:
+        accented = unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)])
+        if len(accented) != 1 or _APOSTROPHE.match(text, max(0, m.start(1) - 1)):
+            return m.group()
+        return (" " if m.group().startswith(" ") and m.start() > 0 and not text[m.start() - 1].isalpha() else "") + accented
+
+    return _LOOSE_ACCENT.sub(place, text)
 
 
 def _open_error(data: bytes, exc: Exception) -> Extraction:
@@ -374,7 +415,7 @@ def extract_pdf(data: bytes, options: ExtractOptions | None = None) -> Extractio
         if cut_off and page_items and page_items[0][1] == "p" and (page_items[0][0][:1].islower() or items[-1][0].endswith("-")):
             # a sentence over a page break is one block, on the page where it starts
             text, kind, section, page = items[-1]
-            items[-1] = (clean_line(join_lines([text, page_items.pop(0)[0]])), kind, section, page)
+            items[-1] = (clean_line(join_lines([text, page_items.pop(0)[0]], o.pdf_hyphen_common_zipf)), kind, section, page)
         items.extend(held)
         items.extend(page_items)
         # Footnotes below a sentence that the page break cuts would land inside it (Flex's
