@@ -105,12 +105,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _extract_file(args: argparse.Namespace) -> int:
     from .extract import extract_file
-    from .records import PassageSizes
+    from .records import ExtractOptions, PassageSizes
     from .segment import segment
     from .store import sha256_bytes
 
     path = Path(args.file)
-    extraction = extract_file(path)
+    settings = _settings(args)
+    extraction = extract_file(path, ExtractOptions.from_settings(settings))
     if extraction.error:
         raise UsageError(f"{path}: {extraction.error}")
     if not extraction.text.strip() and path.stat().st_size:
@@ -122,7 +123,7 @@ def _extract_file(args: argparse.Namespace) -> int:
         return 0
     digest = sha256_bytes(path.read_bytes())
     doc = str(path)
-    for p in segment(extraction, digest, PassageSizes.from_settings(_settings(args))):
+    for p in segment(extraction, digest, PassageSizes.from_settings(settings)):
         record = {"doc": doc, "passage_id": p.passage_id, "text": p.text, "page": p.page,
                   "section": p.section, "char_start": p.char_start, "char_end": p.char_end}
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")

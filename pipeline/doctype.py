@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from .paths import CORPORA_DIR, show
+from .records import DEFAULT_DOCTYPE_OPTIONS, DoctypeOptions
 
 __all__ = ["DOCTYPES", "DOCTYPE_LABELS", "DOCTYPES_FILE", "DoctypeError", "DoctypeRules",
            "classify_doctype", "doctype_scores", "load_doctype_rules"]
@@ -57,21 +58,18 @@ DOCTYPES: tuple[tuple[str, str], ...] = (
 DOCTYPE_LABELS: dict[str, str] = dict(DOCTYPES)
 OTHER = "other"
 
-# Body cues are counted in at most this many characters of the text (about 60 pages): cue
-# rates settle within the first pages, and a 5 MB report then costs what a 200 kB one does.
-BODY_CHARS = 200_000
-# Rates are per 10,000 characters of text, and a text shorter than BODY_FLOOR_CHARS counts as
-# that long, so that a cookie banner on a short shop page is not read as a cookie policy (with
-# 2,000 it was, on six of the demo sites' pages; real cookie policies run to 8-15,000).
-RATE_CHARS = 10_000
-BODY_FLOOR_CHARS = 5_000
-# The lead: of the first LEAD_BLOCKS paragraphs, those that read like a title (at most
-# LEAD_WORDS words, no sentence break, not a menu of links), and the first LEAD_BLOCKS distinct
-# top-level headings. Titles sit there; a sentence ("We use cookies. Privacy"), a cookie banner
-# or a footer menu ("Privacy policy · Terms of service · ...") names other documents, and
-# counted like a title it made every page of the demo sites' shops a cookie policy.
-LEAD_BLOCKS = 4
-LEAD_WORDS = 20
+# Body cues are counted in at most doctype_body_chars characters of the text (a setting, as are
+# the others named here; DoctypeOptions): cue rates settle within the first pages, and a 5 MB
+# report then costs what a 200 kB one does. Rates are per RATE_CHARS characters of text, and a
+# text shorter than doctype_body_floor_chars counts as that long, so that a cookie banner on a
+# short shop page is not read as a cookie policy.
+RATE_CHARS = 10_000  # the unit of a cue rate (the weights of doctypes.yaml are in it)
+# The lead: of the first doctype_lead_blocks paragraphs, those that read like a title (at most
+# doctype_lead_words words, no sentence break, not a menu of links), and the first
+# doctype_lead_blocks distinct top-level headings. Titles sit there; a sentence ("We use
+# cookies. Privacy"), a cookie banner or a footer menu ("Privacy policy · Terms of service ·
+# ...") names other documents, and counted like a title it made every page of the demo sites'
+# shops a cookie policy.
 _SENTENCE_BREAK = re.compile(r"[.!?;:。！？](?:\s|$)")
 _MENU = re.compile(r"[·|•»/]")
 
@@ -213,22 +211,23 @@ def _words(url_part: str) -> str:
     return _URL_SEPARATORS.sub(" ", url_part).strip()
 
 
-def _title_like(line: str) -> bool:
+def _title_like(line: str, max_words: int) -> bool:
     words = line.split()
-    return (0 < len(words) <= LEAD_WORDS and not _SENTENCE_BREAK.search(line)
+    return (0 < len(words) <= max_words and not _SENTENCE_BREAK.search(line)
             and len(_MENU.findall(line)) < 2)
 
 
-def _lead(text: str, sections: Sequence[str] | None) -> list[str]:
-    blocks = [" ".join(b.split()) for b in text[:LEAD_BLOCKS * 2_000].split("\n\n")[:LEAD_BLOCKS]]
+def _lead(text: str, sections: Sequence[str] | None, o: DoctypeOptions) -> list[str]:
+    n = o.doctype_lead_blocks
+    blocks = [" ".join(b.split()) for b in text[:n * 2_000].split("\n\n")[:n]]
     heads: list[str] = []
     for section in sections or ():
+        if len(heads) >= n:
+            break
         top = " ".join(section.split(" > ")[0].split())
         if top and top not in heads:
             heads.append(top)
-        if len(heads) >= LEAD_BLOCKS:
-            break
-    return [line for line in blocks + heads if _title_like(line)]
+    return [line for line in blocks + heads if _title_like(line, o.doctype_lead_words)]
 
 
 def _best(patterns: Sequence[tuple[re.Pattern[str], float]], texts: Sequence[str]) -> float:
@@ -236,18 +235,20 @@ def _best(patterns: Sequence[tuple[re.Pattern[str], float]], texts: Sequence[str
 
 
 def doctype_scores(title: str, url: str, text: str, sections: Sequence[str] | None = None,
-                   rules: DoctypeRules | None = None) -> dict[str, dict[str, float]]:
+                   rules: DoctypeRules | None = None, options: DoctypeOptions | None = None
+                   ) -> dict[str, dict[str, float]]:
     """Every type's evidence: ``{type: {"title", "lead", "url", "body", "score"}}``.
 
     ``body`` is the type's share of the body evidence (scaled down when there is little);
     ``score`` is the weighted sum that :func:`classify_doctype` ranks.
     """
     rules = rules or load_doctype_rules()
+    o = options or DEFAULT_DOCTYPE_OPTIONS
     title = " ".join((title or "").split())
-    lead = _lead(text or "", sections)
+    lead = _lead(text or "", sections, o)
     last, parents = _url_parts(url)
-    body = (text or "")[:BODY_CHARS].lower()
-    scale = RATE_CHARS / max(len(body), BODY_FLOOR_CHARS)
+    body = (text or "")[:o.doctype_body_chars].lower()
+    scale = RATE_CHARS / max(len(body), o.doctype_body_floor_chars)
     raw_body = {code: sum(w * math.log1p(body.count(phrase) * scale) for phrase, w in t.cues)
                 for code, t in rules.types.items()}
     total = max(sum(raw_body.values()), rules.body_full)
@@ -265,16 +266,18 @@ def doctype_scores(title: str, url: str, text: str, sections: Sequence[str] | No
     return out
 
 
-def classify_doctype(title: str, url: str, text: str, sections: list[str] | None = None) -> str:
+def classify_doctype(title: str, url: str, text: str, sections: list[str] | None = None,
+                     options: DoctypeOptions | None = None) -> str:
     """The type of one document: one of the codes of :data:`DOCTYPES`.
 
     ``title`` is the extraction's title (HTML ``<title>`` or PDF metadata; may be empty),
     ``url`` where the document was found (a local path works too), ``text`` its extracted
-    text, and ``sections`` its passages' section paths (``"Privacy Policy > Your rights"``).
+    text, and ``sections`` its passages' section paths (``"Privacy Policy > Your rights"``);
+    ``options`` say how much of it is read (default: the settings' defaults).
 
     >>> classify_doctype("Transparency Report: government requests", "https://example.com/transparency", "")
     'transparency_report'
     """
-    scores = doctype_scores(title, url, text, sections)
+    scores = doctype_scores(title, url, text, sections, options=options)
     best = max(scores, key=lambda code: scores[code]["score"])  # ties: the first in DOCTYPES order
     return best if scores[best]["score"] >= load_doctype_rules().min_score else OTHER

@@ -29,7 +29,7 @@ from .records import Extraction, Passage
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .records import PassageSizes
+    from .records import ExtractOptions, PassageSizes
 
 try:
     import resource
@@ -71,29 +71,31 @@ class LimitExceeded(RuntimeError):
         self.flag = flag
 
 
-def extract_and_split(data: bytes, kind: str | None, url: str, sha256: str,
-                      sizes: PassageSizes | None = None) -> tuple[Extraction, list[Passage]]:
-    """Extract one document and cut it into passages of ``sizes`` (no limits; the child runs this)."""
+def extract_and_split(data: bytes, kind: str | None, url: str, sha256: str, sizes: PassageSizes | None = None,
+                      options: ExtractOptions | None = None) -> tuple[Extraction, list[Passage]]:
+    """Extract one document by the heuristics of ``options`` and cut it into passages of
+    ``sizes`` (no limits; the child runs this)."""
     from .extract import extract
     from .segment import segment
 
-    extraction = extract(data, kind=kind, url=url)
+    extraction = extract(data, kind=kind, url=url, options=options)
     passages = segment(extraction, sha256, sizes) if extraction.text and not extraction.error else []
     return extraction, passages
 
 
 def extract_within_limits(data: bytes, kind: str | None, url: str, sha256: str, limits: Limits | None = None,
-                          sizes: PassageSizes | None = None) -> tuple[Extraction, list[Passage]]:
+                          sizes: PassageSizes | None = None, options: ExtractOptions | None = None
+                          ) -> tuple[Extraction, list[Passage]]:
     """:func:`extract_and_split` in a child process bounded by ``limits`` (default
     :data:`DEFAULT_LIMITS`); a breach is an Extraction with ``error`` and a flag.
 
     HTML and text under ``limits.in_process_bytes`` are extracted in this process."""
     limits = limits or DEFAULT_LIMITS
     if kind in ("html", "text") and len(data) < limits.in_process_bytes:
-        return extract_and_split(data, kind, url, sha256, sizes)
+        return extract_and_split(data, kind, url, sha256, sizes, options)
     _warm()
     try:
-        return call_limited(extract_and_split, (data, kind, url, sha256, sizes), limits)
+        return call_limited(extract_and_split, (data, kind, url, sha256, sizes, options), limits)
     except LimitExceeded as exc:
         return Extraction(kind or "unknown", "", (), flags=(exc.flag,), error=f"{exc} ({url})"), []
 

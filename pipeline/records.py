@@ -6,11 +6,11 @@ open files or connections, so the same function runs in a loop, under joblib or 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
-from .settings import Settings
+from .settings import Settings, check_ranges
 
 
 def stable_id(*parts: object, length: int = 16) -> str:
@@ -121,6 +121,76 @@ class PassageSizes:
     def from_settings(cls, settings: Settings) -> "PassageSizes":
         return cls(settings.passage_max_sentences, settings.passage_max_chars, settings.passage_context_words)
 
+
+
+class _FromSettings:
+    """Options whose fields are settings of the same name: built from a :class:`Settings`, and
+    range-checked as Settings checks them (:class:`~pipeline.settings.SettingsError`)."""
+
+    def __post_init__(self) -> None:
+        check_ranges(asdict(self))
+
+    @classmethod
+    def from_settings(cls, settings: Settings):
+        return cls(**{f.name: getattr(settings, f.name) for f in fields(cls)})
+
+
+def _setting(name: str):
+    return field(default=getattr(Settings, name))
+
+
+@dataclass(frozen=True)
+class ExtractOptions(_FromSettings):
+    """The heuristics of PDF and HTML extraction (:func:`pipeline.extract.extract`); each field is
+    the setting of the same name, where its default, unit and origin are given
+    (:class:`~pipeline.settings.Settings`). Picklable, so a worker gets them with its document."""
+
+    pdf_edge_lines: int = _setting("pdf_edge_lines")
+    pdf_edge_band: float = _setting("pdf_edge_band")
+    pdf_running_share: float = _setting("pdf_running_share")
+    pdf_heading_size: float = _setting("pdf_heading_size")
+    pdf_title_size: float = _setting("pdf_title_size")
+    pdf_heading_max_words: int = _setting("pdf_heading_max_words")
+    pdf_caps_heading_max_words: int = _setting("pdf_caps_heading_max_words")
+    pdf_caps_heading_min_letters: int = _setting("pdf_caps_heading_min_letters")
+    pdf_numbered_heading_max_words: int = _setting("pdf_numbered_heading_max_words")
+    pdf_heading_wrap_gap: float = _setting("pdf_heading_wrap_gap")
+    pdf_paragraph_gap: float = _setting("pdf_paragraph_gap")
+    pdf_short_line: float = _setting("pdf_short_line")
+    pdf_size_tolerance: float = _setting("pdf_size_tolerance")
+    pdf_wide_lines_share: float = _setting("pdf_wide_lines_share")
+    pdf_gutter_min_gap: float = _setting("pdf_gutter_min_gap")
+    pdf_gutter_side_share: float = _setting("pdf_gutter_side_share")
+    pdf_gutter_min_rows: int = _setting("pdf_gutter_min_rows")
+    pdf_gutter_rows_share: float = _setting("pdf_gutter_rows_share")
+    pdf_gutter_crossing_gap: float = _setting("pdf_gutter_crossing_gap")
+    pdf_column_min_letters: float = _setting("pdf_column_min_letters")
+    pdf_column_min_words: float = _setting("pdf_column_min_words")
+    pdf_page_number_drop: float = _setting("pdf_page_number_drop")
+    pdf_hyphen_common_zipf: float = _setting("pdf_hyphen_common_zipf")
+    html_label_max_words: int = _setting("html_label_max_words")
+    html_keep_wrappers: int = _setting("html_keep_wrappers")
+    outline_probe_chars: int = _setting("outline_probe_chars")
+    outline_max_gap_chars: int = _setting("outline_max_gap_chars")
+    outline_max_link_share: float = _setting("outline_max_link_share")
+    widget_max_words: int = _setting("widget_max_words")
+    widget_max_line_words: int = _setting("widget_max_line_words")
+    sidebar_max_share: float = _setting("sidebar_max_share")
+
+
+@dataclass(frozen=True)
+class DoctypeOptions(_FromSettings):
+    """How much of a document :func:`pipeline.doctype.classify_doctype` reads; the fields are the
+    settings of the same name (:class:`~pipeline.settings.Settings`)."""
+
+    doctype_body_chars: int = _setting("doctype_body_chars")
+    doctype_body_floor_chars: int = _setting("doctype_body_floor_chars")
+    doctype_lead_blocks: int = _setting("doctype_lead_blocks")
+    doctype_lead_words: int = _setting("doctype_lead_words")
+
+
+DEFAULT_EXTRACT_OPTIONS = ExtractOptions()
+DEFAULT_DOCTYPE_OPTIONS = DoctypeOptions()
 
 @dataclass(frozen=True)
 class Evidence:

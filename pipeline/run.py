@@ -23,7 +23,7 @@ from . import score as scoring
 from .parallel import pmap
 from .extract.language import readable
 from .limits import Limits
-from .records import PassageSizes
+from .records import DoctypeOptions, ExtractOptions, PassageSizes
 from .settings import Settings
 from .store import Workspace, now
 from .tasks import extract_and_segment, model_id_of, score_one, tag_passages
@@ -115,7 +115,8 @@ class _Extract(_Stage):
         todo = todo.iloc[np.argsort(-size.to_numpy(), kind="stable")]
         self.urls = dict(zip(todo["sha256"], todo["url"]))
         limits, sizes = Limits.from_settings(self.settings), PassageSizes.from_settings(self.settings)
-        items = ((row.sha256, ws.get_raw(row.sha256), row.kind, row.url, limits, sizes)
+        options, doctype = ExtractOptions.from_settings(self.settings), DoctypeOptions.from_settings(self.settings)
+        items = ((row.sha256, ws.get_raw(row.sha256), row.kind, row.url, limits, sizes, options, doctype)
                  for row in todo.itertuples(index=False))
         return items, len(todo), ws.n_extracted()
 

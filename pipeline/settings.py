@@ -55,6 +55,82 @@ class Settings:
     passage_max_sentences: int = 5  # sentences per passage before a paragraph is cut
     passage_max_chars: int = 1200  # characters per passage before a paragraph (or sentence) is cut
     passage_context_words: int = 100  # words of neighbouring sentences kept on each side for the tagger
+    # extraction heuristics (pipeline.extract, via pipeline.records.ExtractOptions). Lengths in PDF
+    # points (1/72 inch) unless said otherwise; "body" is the size of the type most text is set in.
+    # Where no value was tuned, the comment names the commit it comes from; every benchmark of
+    # docs/benchmarks.md (py-pdf 0.9653, Flex 0 running heads, OPP-115 0.979) was measured with them.
+    # PDF running heads and feet (pipeline.extract.pdf): not tuned, values of d871f25 / e4ac738
+    pdf_edge_lines: int = 1  # first and last lines of a page that count as its edges
+    pdf_edge_band: float = 0.1  # and lines within this fraction of the page height from top or bottom
+    pdf_running_share: float = 0.5  # a line repeated at the edges of this share of pages (2 at least) is running
+    # PDF headings: not tuned, values of d871f25
+    pdf_heading_size: float = 1.15  # a short line set at least this many times the body size is a heading,
+    pdf_title_size: float = 1.4  # a level-1 heading from this many times the body size
+    pdf_heading_max_words: int = 15  # no heading is longer
+    pdf_caps_heading_max_words: int = 8  # a line in capitals of at most this many words is a heading,
+    pdf_caps_heading_min_letters: int = 4  # if it has this many letters
+    pdf_numbered_heading_max_words: int = 10  # a bold numbered line of at most this many words is a heading
+    pdf_heading_wrap_gap: float = 2.5  # baselines closer than this many times the type size join a heading's lines
+    # PDF paragraphs: not tuned, values of d871f25
+    pdf_paragraph_gap: float = 1.6  # a gap of more than this many line spacings starts a paragraph,
+    pdf_short_line: float = 0.8  # and so does a sentence end on a line shorter than this share of the full width
+    # Type within this many points of another's size is the same type (a wrapped heading; smaller
+    # type is footnotes and back-page notices): not tuned, values of d871f25 and 792bdc3
+    pdf_size_tolerance: float = 0.5
+    # PDF two-column pages that PDFium reads row by row: not tuned, values of 26fc09c. A page is
+    # looked at when this share of its lines is wider than half the page,
+    pdf_wide_lines_share: float = 0.3
+    pdf_gutter_min_gap: float = 12.0  # a gap at least this wide, with text on both sides wider than
+    pdf_gutter_side_share: float = 0.15  # this share of the page width,
+    pdf_gutter_min_rows: int = 5  # on this many rows at least
+    pdf_gutter_rows_share: float = 0.3  # and on this share of the rows, is a gutter
+    pdf_gutter_crossing_gap: float = 8.0  # a line with a smaller gap at the gutter crosses it (a full-width line)
+    pdf_column_min_letters: float = 0.6  # the right-hand column is prose (not a table's figures) with this share of letters
+    pdf_column_min_words: float = 3.0  # and this many words per line on average
+    # A page number PDFium reads as the end of the last line ("gra\ufffe1") is one whose baseline
+    # lies more than this many times its type size below the line's (issue 16, py-pdf 2201.00200;
+    # not tuned: a line and a half, so a superscript or subscript never counts)
+    pdf_page_number_drop: float = 1.5
+    # A word broken at a line end is joined when the joined word has at least this Zipf frequency
+    # (wordfreq; 3 is once per million words): "underlying" 4.2, "background" 4.8 joined, while
+    # "wellmaintained", "nongaap" (0) keep their hyphen; 3.5 joins "undergoing" (3.7) and "well-
+    # being" (3.5), 4.0 would not (issue 16, py-pdf; not tuned beyond these examples)
+    pdf_hyphen_common_zipf: float = 3.5
+    # HTML (pipeline.extract.html, .outline, .widgets)
+    html_label_max_words: int = 14  # a bold run of at most this many words before a line break heads a section (8b3ed78, not tuned)
+    # Layout wrappers nested deeper are unwrapped before parsing (their text is kept): no real
+    # page needs 100 nested divs, generated or hostile pages nest thousands (f2402e9, not tuned).
+    html_keep_wrappers: int = 100
+    outline_probe_chars: int = 40  # characters of a kept block (no whitespace) looked for in the page text (c0d8097, not tuned)
+    # A heading followed by more dropped text than this (characters without whitespace, about 15
+    # words) heads that text (a menu, a list of links), not the next kept block: with it,
+    # ScrapingHub F1 and OPP-115 recall held (510173e).
+    outline_max_gap_chars: int = 80
+    # A heading whose parent element ends before the next kept block and holds, after the
+    # heading, more than this share of link text labels a box of links ("You are here" above a
+    # breadcrumb, "About Military.com" above a side menu) and heads nothing kept. With the
+    # hidden-heading rule: OPP-115 precision 0.9361 -> 0.9363, recall unchanged (not tuned: half).
+    outline_max_link_share: float = 0.5
+    # A feedback widget with its buttons and hidden follow-up boxes: Amazon's is 62 words, its
+    # longest line 20 (c0d8097). A larger container, or one with a longer line, is the document.
+    widget_max_words: int = 100
+    widget_max_line_words: int = 25
+    # A side column of a policy page (an element whose id or class names a sidebar) is removed
+    # unless it holds more than this share of the page's words (then it wraps the document):
+    # OPP-115 precision 0.9363 -> 0.9385 (tulsaworld's job ads, military.com's "Interesting
+    # Facts"), recall, ScrapingHub and the trafilatura subset unchanged (not tuned).
+    sidebar_max_share: float = 0.3
+    # document types (pipeline.doctype): body cues are counted in this many characters at most
+    # (about 60 pages; cue rates settle within the first pages), and a shorter text counts as
+    # doctype_body_floor_chars long, so a cookie banner on a short shop page is no cookie policy
+    # (at 2,000 it was, on six demo sites' pages; real cookie policies run to 8-15,000) (6b87823)
+    doctype_body_chars: int = 200_000
+    doctype_body_floor_chars: int = 5_000
+    # The lead: of the first doctype_lead_blocks paragraphs and top-level headings, those of at
+    # most doctype_lead_words words that read like a title (6b87823, not tuned; counting a cookie
+    # banner or a footer menu like a title made every demo shop page a cookie policy).
+    doctype_lead_blocks: int = 4
+    doctype_lead_words: int = 20
     # processing
     jobs: int = -1
     backend: str = "loky"  # "loky" | "threading" | "dask"
@@ -114,6 +190,10 @@ class Settings:
     export_chunk_companies: int = 50
     # company ids bound in one store query: SQLite before 3.32 allows 999 parameters
     query_max_ids: int = 500
+    # Companies per chart image of the briefing: a run of a thousand companies gets several
+    # images instead of one 50,000 px tall, each drawn in bounded memory and under browsers'
+    # image size limits (d7252e7, not tuned).
+    briefing_panel_rows: int = 100
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None = None, **overrides: Any) -> "Settings":
@@ -194,6 +274,7 @@ class Settings:
             raise SettingsError("backend=dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
         if self.max_bytes <= 0 or self.retries < 0 or self.max_redirects < 0:
             raise SettingsError("max_bytes must be > 0, retries and max_redirects >= 0")
+        check_ranges({f.name: getattr(self, f.name) for f in fields(self)})
         bad = [code for code in self.model_languages if not _LANGUAGE_CODE.fullmatch(code)]
         if bad or not self.model_languages:
             raise SettingsError(f"model_languages={list(self.model_languages)!r}: give one or more ISO 639-1 "
@@ -202,6 +283,63 @@ class Settings:
     @property
     def full_user_agent(self) -> str:
         return f"{self.user_agent} contact: {self.contact}" if self.contact else self.user_agent
+
+
+# Ranges of the extraction and briefing settings: (lowest, highest or None, unit), inclusive.
+_RANGES: dict[str, tuple[float, float | None, str]] = {
+    "pdf_edge_lines": (0, 20, "lines"),
+    "pdf_edge_band": (0, 0.5, "of the page height"),
+    "pdf_running_share": (0.01, 1, "of the pages"),
+    "pdf_heading_size": (1, 10, "times the body size"),
+    "pdf_title_size": (1, 10, "times the body size"),
+    "pdf_heading_max_words": (1, 200, "words"),
+    "pdf_caps_heading_max_words": (0, 200, "words"),
+    "pdf_caps_heading_min_letters": (1, 200, "letters"),
+    "pdf_numbered_heading_max_words": (0, 200, "words"),
+    "pdf_heading_wrap_gap": (0, 20, "times the type size"),
+    "pdf_paragraph_gap": (0, 20, "line spacings"),
+    "pdf_short_line": (0, 1, "of the full line width"),
+    "pdf_size_tolerance": (0, 10, "points"),
+    "pdf_wide_lines_share": (0, 1, "of the lines"),
+    "pdf_gutter_min_gap": (0, 1000, "points"),
+    "pdf_gutter_side_share": (0, 0.5, "of the page width"),
+    "pdf_gutter_min_rows": (1, None, "rows"),
+    "pdf_gutter_rows_share": (0, 1, "of the rows"),
+    "pdf_gutter_crossing_gap": (0, 1000, "points"),
+    "pdf_column_min_letters": (0, 1, "of the characters"),
+    "pdf_column_min_words": (0, 1000, "words per line"),
+    "pdf_page_number_drop": (0.5, 100, "times the type size"),
+    "pdf_hyphen_common_zipf": (0, 8, "on wordfreq's Zipf scale"),
+    "html_label_max_words": (0, 200, "words"),
+    "html_keep_wrappers": (1, 255, "levels (libxml2 drops what is nested 256 deep)"),
+    "outline_probe_chars": (3, None, "characters"),
+    "outline_max_gap_chars": (0, None, "characters"),
+    "outline_max_link_share": (0, 1, "of the dropped characters"),
+    "widget_max_words": (1, None, "words"),
+    "widget_max_line_words": (1, None, "words"),
+    "sidebar_max_share": (0, 1, "of the page's words"),
+    "doctype_body_chars": (1, None, "characters"),
+    "doctype_body_floor_chars": (1, None, "characters"),
+    "doctype_lead_blocks": (0, 1000, "blocks"),
+    "doctype_lead_words": (1, 1000, "words"),
+    "briefing_panel_rows": (1, None, "companies"),
+}
+
+
+def check_ranges(values: Mapping[str, Any]) -> None:
+    """Raise :class:`SettingsError` for the first of ``values`` (setting name -> value) outside
+    its range in :data:`_RANGES`; names without a range are ignored."""
+    for name, value in values.items():
+        if name not in _RANGES:
+            continue
+        low, high, unit = _RANGES[name]
+        if value < low or (high is not None and value > high):
+            allowed = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise SettingsError(f"{name}={value}: must be {allowed} {unit}")
+    heading, title = values.get("pdf_heading_size"), values.get("pdf_title_size")
+    if heading is not None and title is not None and title < heading:
+        raise SettingsError(f"pdf_title_size={title}, pdf_heading_size={heading}: a title is set at least as large "
+                            "as a heading (title >= heading)")
 
 
 def _as_strings(value: Any) -> tuple[str, ...]:

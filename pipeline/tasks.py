@@ -22,13 +22,15 @@ if TYPE_CHECKING:
 
     from .limits import Limits
     from .score import ScoringRules
-    from .records import PassageSizes
+    from .records import DoctypeOptions, ExtractOptions, PassageSizes
 
 
 # -- extract + segment ----------------------------------------------------------------------
 def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str, limits: Limits | None = None,
-                        sizes: PassageSizes | None = None) -> tuple[dict, list[dict]]:
-    """Raw bytes of one version -> (extraction row, passage rows of ``sizes``), within ``limits``.
+                        sizes: PassageSizes | None = None, options: ExtractOptions | None = None,
+                        doctype_options: DoctypeOptions | None = None) -> tuple[dict, list[dict]]:
+    """Raw bytes of one version -> (extraction row, passage rows of ``sizes``), within ``limits``,
+    extracted by the heuristics of ``options``.
 
     The extraction row also says what the document is and whether the tagger can read it:
     ``language`` and ``language_confidence`` (:func:`~pipeline.extract.language.detect_language`)
@@ -43,7 +45,7 @@ def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str, li
 
     if sha256_bytes(data) != sha256:
         raise ValueError(f"raw document {sha256} arrived with different content ({url}); rerun `hrdc extract`")
-    ext, passages = extract_within_limits(data, kind, url, sha256, limits, sizes)
+    ext, passages = extract_within_limits(data, kind, url, sha256, limits, sizes, options)
     language, confidence = detect_language(ext.text)
     sections = list(dict.fromkeys(p.section for p in passages if p.section))
     row = {
@@ -51,7 +53,7 @@ def extract_and_segment(sha256: str, data: bytes, kind: str | None, url: str, li
         "pages_without_text": list(ext.pages_without_text), "n_chars": len(ext.text),
         "flags": " ".join(ext.flags), "error": ext.error, "text": ext.text, "extracted_at": now(),
         "language": language, "language_confidence": confidence,
-        "doctype": classify_doctype(ext.title, url, ext.text, sections),
+        "doctype": classify_doctype(ext.title, url, ext.text, sections, doctype_options),
     }
     return row, [p.to_dict() for p in passages]
 

@@ -104,11 +104,8 @@ def test_charts_are_embedded_pngs(synthetic_report, page):
     assert plt.get_fignums() == []  # no figure left open in pyplot's registry
 
 
-def test_long_charts_are_split_into_panels(synthetic_report, monkeypatch):
-    import pipeline.export.briefing as briefing
-
-    monkeypatch.setattr(briefing, "PANEL_ROWS", 2)  # 3 companies -> 2 panels per chart
-    imgs = [a for t, a in _Tags(render_briefing(synthetic_report)).tags if t == "img"]
+def test_long_charts_are_split_into_panels(synthetic_report):
+    imgs = [a for t, a in _Tags(render_briefing(synthetic_report, panel_rows=2)).tags if t == "img"]  # 3 companies
 
     assert len(imgs) == 2 * len(synthetic_report.framework_ids)
     alts = [a["alt"] for a in imgs]
@@ -204,3 +201,15 @@ def test_companies_are_listed_best_first_with_their_alphabetical_place(synthetic
     assert [s[0] for s in sections] == [company_anchor(c) for c in ("Globex Platforms", "Acme Telecom", EVIL)]
     assert [int(s[1]) for s in sections] == [0, 1, 2]
     assert [int(s[2]) for s in sections] == [2, 1, 0]  # "<script>..." sorts first by name
+
+
+def test_panel_rows_setting_reaches_the_exported_briefing(synthetic_report, tmp_path):
+    from pipeline.export import write_exports
+    from pipeline.settings import Settings, SettingsError
+
+    settings = Settings.from_mapping({"briefing_panel_rows": 2})
+    write_exports(synthetic_report, tmp_path, ("html",), panel_rows=settings.briefing_panel_rows)
+    imgs = [a for t, a in _Tags((tmp_path / "briefing.html").read_text(encoding="utf-8")).tags if t == "img"]
+    assert len(imgs) == 2 * len(synthetic_report.framework_ids)
+    with pytest.raises(SettingsError, match="briefing_panel_rows=0: must be at least 1 companies"):
+        Settings.from_mapping({"briefing_panel_rows": 0})

@@ -216,3 +216,13 @@ def test_realdocs_are_classified_from_title_and_text(shared_data):
         right += classify_doctype(ext.title, "", ext.text, sections) == REALDOCS_TYPES[path.name.split("__")[0]]
     # scripts/bench_doctype.py measured 54/56 (no URL given: the file name would tell the answer)
     assert right / len(paths) >= 0.9
+
+
+def test_lead_size_is_a_setting():
+    from pipeline.records import DoctypeOptions
+    from pipeline.settings import Settings
+
+    sections = ["Transparency Report > Requests"]
+    assert classify_doctype("", "", "We take our duties seriously.", sections) == "transparency_report"
+    options = DoctypeOptions.from_settings(Settings.from_mapping({"doctype_lead_blocks": 0}))
+    assert classify_doctype("", "", "We take our duties seriously.", sections, options) == "other"

@@ -253,3 +253,83 @@ def test_headlines_above_a_policy_are_not_put_back():
     assert extraction.text.startswith("Privacy Policy\n\n")
     assert [p.section for p in segment(extraction, "x" * 64)] == [
         "Privacy Policy", "Privacy Policy > Information we collect", "Privacy Policy > Your choices"]
+
+
+def test_widget_size_is_a_setting():
+    """A container larger than widget_max_words is the document: with 5, only the prompt itself
+    goes and its hidden follow-up boxes stay."""
+    from pipeline.records import ExtractOptions
+    from pipeline.settings import Settings
+
+    options = ExtractOptions.from_settings(Settings.from_mapping({"widget_max_words": 5}))
+    small = extract_file(FIXTURES / "help_article.html", options)
+    assert "Was this information helpful?" not in small.text and "Thank you for your feedback" in small.text
+
+
+def _policy_page(above: str, side: str = "") -> bytes:
+    return f"""<html><head><title>Privacy Policy | Acme</title></head><body>
+    {above}
+    <div class="content">
+    <p>Acme respects your privacy. This policy explains what personal information we collect when you use our site.</p>
+    <h2>Information we collect</h2>
+    <p>We collect your e-mail address when you subscribe to a newsletter, and the pages you read through cookies.</p>
+    <h2>Your choices</h2>
+    <p>You can unsubscribe at any time from the link in every newsletter, and you can block cookies in your browser.</p>
+    </div>{side}</body></html>""".encode()
+
+
+def _headings(extraction) -> list[str]:
+    return [b.text for b in extraction.blocks if b.kind == "heading"]
+
+
+def test_chrome_headings_above_the_policy_are_not_put_back():
+    """OPP-115's leftovers of issue 16: a breadcrumb's hidden 'You are here', a site name hidden
+    behind its logo, a box of links under its label, a magazine box whose sub-headings head only
+    text trafilatura dropped. The policy's own headings stay."""
+    links = "".join(f'<li><a href="/about/{i}">About page {i}</a></li>' for i in range(4))
+    above = f"""<div id="logo"><a href="/"><img src="logo.png"></a><h1 style="display:none;">Acme Museum</h1></div>
+    <div class="breadcrumb"><h2 class="element-invisible">You are here</h2><a href="/">Home</a> | <a href="/about">About</a> | Privacy Policy</div>
+    <div class="quicklinks"><h2>About Acme</h2><ul>{links}</ul></div>"""
+    extraction = extract(_policy_page(above), "html", url="https://acme.example/privacy")
+    assert _headings(extraction) == ["Information we collect", "Your choices"]
+    for chrome in ("You are here", "Acme Museum", "About Acme"):
+        assert chrome not in extraction.text
+
+
+def test_a_heading_whose_sub_headings_head_dropped_text_heads_nothing_kept():
+    """A magazine box above the policy (OPP-115's washingtonian.com): its sub-headings each head
+    text trafilatura dropped, so the box's own heading heads that text too, not the policy."""
+    from lxml.html import fromstring
+
+    from pipeline.extract.outline import Outline
+
+    page = fromstring("""<html><body><div class="drop"><h4>Read This Month's Issue</h4><h5>Desktop Edition</h5>
+    <p>Read a replica of this month's magazine on your computer. It is free for print subscribers.</p>
+    <h5>Tablet Edition</h5><p>Read a digital version of this month's magazine on your tablet. It is free for print subscribers.</p>
+    </div><p>Acme respects your privacy.</p></body></html>""")
+    assert Outline(page).before("Acme respects your privacy.") == ([], None)
+    near = fromstring("""<html><body><h4>Our Policy</h4><h5>Summary</h5><p>Acme respects your privacy.</p></body></html>""")
+    assert Outline(near).before("Acme respects your privacy.") == ([(4, "Our Policy"), (5, "Summary")], None)
+
+
+def test_link_share_of_a_heading_box_is_a_setting():
+    from pipeline.records import ExtractOptions
+    from pipeline.settings import Settings
+
+    links = "".join(f'<li><a href="/about/{i}">About page {i}</a></li>' for i in range(4))
+    page = _policy_page(f'<div class="quicklinks"><h2>About Acme</h2><ul>{links}</ul></div>')
+    assert "About Acme" not in extract(page, "html", url="https://acme.example/privacy").text
+    options = ExtractOptions.from_settings(Settings.from_mapping({"outline_max_link_share": 1}))
+    assert _headings(extract(page, "html", url="https://acme.example/privacy", options=options))[0] == "About Acme"
+
+
+def test_sidebars_of_policy_pages_are_removed():
+    """Job ads and 'Interesting Facts' in a column whose class names a sidebar (OPP-115's
+    tulsaworld.com and military.com); a wrapper 'with-sidebar' around the policy stays."""
+    side = """<div id="bodySidebar"><div class="component"><h3>Interesting Facts</h3>
+    <p>10,000,000 Military members have joined the site over the years, and they keep coming back.</p>
+    <p>Search over 20 million records for military buddies with the Buddy Finder service today.</p></div></div>"""
+    extraction = extract(_policy_page("", side), "html", url="https://acme.example/privacy")
+    assert "Interesting Facts" not in extraction.text and "Buddy Finder" not in extraction.text
+    wrapped = _policy_page("").replace(b'<div class="content">', b'<div class="content with-sidebar">')
+    assert "Acme respects your privacy" in extract(wrapped, "html", url="https://acme.example/privacy").text

@@ -269,6 +269,21 @@ def test_a_caption_at_the_foot_of_a_page_is_not_a_footnote(tmp_path):
     ("see https://example.org/informed-", "consent", "see https://example.org/informed-consent"),
     ("a dash -", "and more", "a dash - and more"),
     ("soft\u00ad", "ware", "software"),
+    # words broken between two words that are words of their own, before a suffix, or into
+    # pieces that are no words (py-pdf's 2201.00151 and 2201.00200): one word again
+    ("the under-", "lying gravitational", "the underlying gravitational"),
+    ("the back-", "ground model", "the background model"),
+    ("degree of smooth-", "ness", "degree of smoothness"),
+    ("overshoot-", "ing layer", "overshooting layer"),
+    ("circu-", "larities,", "circularities,"),
+    ("(Lebzel-", "ter 2011)", "(Lebzelter 2011)"),
+    # compounds of two words keep their hyphen; capitals may start one
+    ("cusp-", "core problem", "cusp-core problem"),
+    ("GDPR-", "compliant", "GDPR-compliant"),
+    ("non-", "GAAP measures", "non-GAAP measures"),
+    ("self-", "assessment", "self-assessment"),
+    ("the nonf-", "loops", "the nonf-loops"),  # an unknown piece beside a common word
+    ("cookie-", "based", "cookie-based"),
 ])
 def test_issue16_line_end_hyphens(left, right, joined):
     from pipeline.extract.hyphens import join_hyphenated
@@ -282,3 +297,69 @@ def test_issue16_urls_broken_after_a_slash_are_rejoined():
     assert join_lines(["see https://www.ohchr.org/en/", "professionalinterest/crc.aspx today"]) == \
         "see https://www.ohchr.org/en/professionalinterest/crc.aspx today"
     assert resolve_markers("provided with appropriate, well\ufffemaintained, personal") == "provided with appropriate, well-maintained, personal"
+
+
+def test_pdf_heuristics_are_settings(tmp_path):
+    """The edge band and edge lines come from settings (``--config``): with no edges, the running
+    header is text like any other line."""
+    from pipeline.records import ExtractOptions
+    from pipeline.settings import Settings
+
+    path = make_report(tmp_path / "report.pdf", scanned_last_page=False)
+    assert HEADER not in extract_file(path).text
+    options = ExtractOptions.from_settings(Settings.from_mapping({"pdf_edge_lines": 0, "pdf_edge_band": 0}))
+    assert extract_file(path, options).text.count(HEADER) == 2
+
+
+def test_pdf_settings_reach_hrdc_extract_through_config(tmp_path, capsys):
+    from pipeline.cli import main
+
+    path = make_report(tmp_path / "report.pdf", scanned_last_page=False)
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text("pdf_edge_lines: 0\npdf_edge_band: 0.0\n", encoding="utf-8")
+    assert main(["--config", str(cfg), "extract", str(path), "--format", "text"]) == 0
+    assert capsys.readouterr().out.count(HEADER) == 2
+    cfg.write_text("pdf_edge_band: 0.6\n", encoding="utf-8")
+    assert main(["--config", str(cfg), "extract", str(path), "--format", "text"]) == 2
+    assert "pdf_edge_band=0.6: must be from 0 to 0.5 of the page height" in capsys.readouterr().err
+
+
+def test_hyphen_join_frequency_is_a_setting():
+    from pipeline.extract.hyphens import join_hyphenated
+    from pipeline.settings import Settings, SettingsError
+
+    assert join_hyphenated("the back-", "ground") == "the background"
+    common = Settings.from_mapping({"pdf_hyphen_common_zipf": 5}).pdf_hyphen_common_zipf
+    assert join_hyphenated("the back-", "ground", common) == "the back-ground"
+    with pytest.raises(SettingsError, match="pdf_hyphen_common_zipf=9.0: must be from 0 to 8"):
+        Settings.from_mapping({"pdf_hyphen_common_zipf": 9})
+
+
+@pytest.mark.parametrize("raw, placed", [
+    ("Ecole Normale Sup \u00b4 erieure, Lyon", "Ecole Normale Supérieure, Lyon"),
+    ("Universit\u00b4 e de Lyon", "Université de Lyon"),
+    ("(G\u00a8urkan et al. 2004; Milosavljevi\u00b4c 2005)", "(Gürkan et al. 2004; Milosavljević 2005)"),
+    ("Kapyl\u00a8 a 2019", "Kapylä 2019"),
+    ("the company\u00b4s code and we don\u00b4t", "the company\u00b4s code and we don\u00b4t"),  # an apostrophe
+    ("x \u00b4 5", "x \u00b4 5"),
+])
+def test_tex_accents_are_put_on_their_letters(raw, placed):
+    """TeX draws an accent as its own glyph before the letter; PDFium reads it as a spacing accent."""
+    from pipeline.extract.pdf import _place_accents
+
+    assert _place_accents(raw) == placed
+
+
+def test_page_number_read_with_the_last_line_is_cut_off(monkeypatch):
+    """PDFium reads a page number set below the last line as the end of that line, after its
+    hyphen mark ("temperature gra\ufffe1", py-pdf's 2201.00200); it is cut off as a line of its own
+    (then removed as a page number), while a superscript stays."""
+    import pipeline.extract.pdf as pdf
+
+    text = "the temperature gra\ufffe1\r\nthe flux10 of stars, 2"
+    low = {text.index("1\r"), len(text) - 1}  # the page number and a last "2" 30 points down
+    monkeypatch.setattr(pdf, "_baseline", lambda raw, i: 53.6 if i in low else 83.5)
+    monkeypatch.setattr(pdf, "_size", lambda raw, i: 8.9)
+    spans = pdf._split_drops(None, text, pdf._spans(text), 1.5)
+    assert [text[a:b + 1] for a, b in spans] == ["the temperature gra\ufffe", "1", "the flux10 of stars,", "2"]
+    assert pdf._split_drops(None, text, pdf._spans(text), 5.0) == pdf._spans(text)

@@ -49,6 +49,14 @@ def test_run_knobs_are_settings_with_the_old_defaults():
     ({"max_child_sitemaps": -1}, "max_child_sitemaps"),
     ({"evidence_full_chars": -5}, "evidence_full_chars"),
     ({"language_min_confidence": 1.5}, "language_min_confidence"),
+    ({"pdf_edge_band": 0.7}, r"pdf_edge_band=0.7: must be from 0 to 0.5 of the page height"),
+    ({"pdf_title_size": 1.1}, r"pdf_title_size=1.1, pdf_heading_size=1.15: .*title >= heading"),
+    ({"pdf_gutter_min_rows": 0}, r"pdf_gutter_min_rows=0: must be at least 1 rows"),
+    ({"html_keep_wrappers": 300}, r"html_keep_wrappers=300: must be from 1 to 255 levels"),
+    ({"outline_probe_chars": 2}, r"outline_probe_chars=2: must be at least 3 characters"),
+    ({"widget_max_line_words": 0}, r"widget_max_line_words=0"),
+    ({"doctype_lead_words": 0}, r"doctype_lead_words=0: must be from 1 to 1000 words"),
+    ({"pdf_heading_size": "big"}, r"pdf_heading_size='big': expected float"),
 ])
 def test_bad_knob_values_are_named(values, message):
     with pytest.raises(SettingsError, match=message):
@@ -66,3 +74,33 @@ def test_public_api_resolves_every_name():
         assert getattr(pipeline, name) is not None, name
     with pytest.raises(AttributeError):
         pipeline.no_such_name
+
+
+def test_extraction_options_are_the_settings_with_the_old_values():
+    """Every extraction heuristic that was a module constant is a setting with the value it had."""
+    from dataclasses import asdict
+
+    from pipeline.records import DoctypeOptions, ExtractOptions
+
+    assert asdict(ExtractOptions()) == {
+        "pdf_edge_lines": 1, "pdf_edge_band": 0.1, "pdf_running_share": 0.5, "pdf_heading_size": 1.15,
+        "pdf_title_size": 1.4, "pdf_heading_max_words": 15, "pdf_caps_heading_max_words": 8,
+        "pdf_caps_heading_min_letters": 4, "pdf_numbered_heading_max_words": 10, "pdf_heading_wrap_gap": 2.5,
+        "pdf_paragraph_gap": 1.6, "pdf_short_line": 0.8, "pdf_size_tolerance": 0.5, "pdf_wide_lines_share": 0.3,
+        "pdf_gutter_min_gap": 12.0, "pdf_gutter_side_share": 0.15, "pdf_gutter_min_rows": 5,
+        "pdf_gutter_rows_share": 0.3, "pdf_gutter_crossing_gap": 8.0, "pdf_column_min_letters": 0.6,
+        "pdf_column_min_words": 3.0, "pdf_page_number_drop": 1.5, "pdf_hyphen_common_zipf": 3.5, "html_label_max_words": 14, "html_keep_wrappers": 100,
+        "outline_probe_chars": 40, "outline_max_gap_chars": 80, "outline_max_link_share": 0.5, "widget_max_words": 100, "widget_max_line_words": 25, "sidebar_max_share": 0.3,
+    }
+    assert asdict(DoctypeOptions()) == {"doctype_body_chars": 200_000, "doctype_body_floor_chars": 5_000,
+                                        "doctype_lead_blocks": 4, "doctype_lead_words": 20}
+    assert Settings().briefing_panel_rows == 100
+    s = Settings.from_mapping({"pdf_edge_band": "0.05", "widget_max_words": 60})
+    assert ExtractOptions.from_settings(s) == ExtractOptions(pdf_edge_band=0.05, widget_max_words=60)
+
+
+def test_extraction_options_are_checked_like_settings():
+    from pipeline.records import ExtractOptions
+
+    with pytest.raises(SettingsError, match="pdf_short_line=1.5: must be from 0 to 1 of the full line width"):
+        ExtractOptions(pdf_short_line=1.5)

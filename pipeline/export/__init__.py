@@ -70,12 +70,13 @@ def write_exports(
     formats: Iterable[str] = ("csv", "xlsx", "parquet", "html", "docx"),
     *,
     chunk_companies: int = Settings.export_chunk_companies,
+    panel_rows: int = Settings.briefing_panel_rows,
     progress: bool = False,
 ) -> dict[str, list[Path]]:
     """Write ``report`` in each of ``formats`` into ``out_dir``; return the paths per format.
 
     The coverage and evidence tables are streamed ``chunk_companies`` companies at a time; the
-    files do not depend on it. With ``progress``, a bar counts the formats written. Raises
+    files do not depend on it. The briefing's charts show ``panel_rows`` companies per image. With ``progress``, a bar counts the formats written. Raises
     ``ValueError`` naming any unknown format and the allowed ones before writing anything.
     """
     wanted = [formats] if isinstance(formats, str) else list(formats)
@@ -95,7 +96,8 @@ def write_exports(
     with tqdm(dict.fromkeys(wanted), desc="export", unit="format", disable=not progress, leave=False) as bar:
         for fmt in bar:
             bar.set_postfix_str(fmt)
-            written[fmt] = EXPORTERS[fmt](chunk_companies).export(report, out)
+            exporter = HtmlExporter(chunk_companies, panel_rows) if fmt == "html" else EXPORTERS[fmt](chunk_companies)
+            written[fmt] = exporter.export(report, out)
     return written
 
 
@@ -115,4 +117,5 @@ def export_workspace(ws: Workspace, out: str | os.PathLike[str], formats: Sequen
     if aliases is not None and len(aliases):
         ws.add_reference_aliases(aliases)
     report = build_report(ws, max_ids=settings.query_max_ids)
-    return write_exports(report, out, formats, chunk_companies=settings.export_chunk_companies, progress=progress)
+    return write_exports(report, out, formats, chunk_companies=settings.export_chunk_companies,
+                         panel_rows=settings.briefing_panel_rows, progress=progress)

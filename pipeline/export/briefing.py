@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..doctype import DOCTYPE_LABELS
 from ..records import stable_id
+from ..settings import Settings
 from ..taxonomy import load_taxonomy
 from .brief import briefs_of, element_answers, not_collected
 from .charts import DPI, colour, comparison, ranking
@@ -50,9 +51,8 @@ from .sections import references_section, salient_section
 
 __all__ = ["HtmlExporter", "company_anchor", "render_briefing", "write_briefing", "write_company_briefing"]
 
-# Companies per chart image. A run of a thousand companies gets several images instead of one
-# 50,000 px tall: each is drawn in bounded memory and stays under browsers' image size limits.
-PANEL_ROWS = 100
+# Companies per chart image: the setting briefing_panel_rows (a run of a thousand companies gets
+# several images instead of one 50,000 px tall).
 # Companies per criteria heatmap table: narrow enough for a phone, set side by side when wide.
 HEATMAP_COMPANIES = 8
 # Radio buttons that reorder the company list and sections by CSS alone (the page runs no script).
@@ -65,12 +65,18 @@ _ORDER_CONTROL = (
 
 
 class HtmlExporter(Exporter):
-    """``briefing.html``: the full briefing of :func:`write_briefing`."""
+    """``briefing.html``: the full briefing of :func:`write_briefing`, ``panel_rows`` companies
+    per chart image."""
 
     format = "html"
 
+    def __init__(self, chunk_companies: int = Settings.export_chunk_companies,
+                 panel_rows: int = Settings.briefing_panel_rows):
+        super().__init__(chunk_companies)
+        self.panel_rows = panel_rows
+
     def export(self, report: Report, out_dir: Path) -> list[Path]:
-        return [write_briefing(report, out_dir / "briefing.html")]
+        return [write_briefing(report, out_dir / "briefing.html", panel_rows=self.panel_rows)]
 
 
 def company_anchor(company: str) -> str:
@@ -79,28 +85,35 @@ def company_anchor(company: str) -> str:
     return f"company-{slug + '-' if slug else ''}{stable_id(company, length=8)}"
 
 
-def render_briefing(report: Report, company: str | None = None) -> str:
+def render_briefing(report: Report, company: str | None = None, *,
+                    panel_rows: int = Settings.briefing_panel_rows) -> str:
     """The briefing as one HTML string: all companies, or only ``company`` compared with
-    anonymous peer figures (median and best) when a name is given."""
-    return "".join(_briefing_parts(report, company))
+    anonymous peer figures (median and best) when a name is given; charts show ``panel_rows``
+    companies per image."""
+    return "".join(_briefing_parts(report, company, panel_rows))
 
 
-def write_briefing(report: Report, path: str | os.PathLike[str]) -> Path:
+def write_briefing(report: Report, path: str | os.PathLike[str], *,
+                   panel_rows: int = Settings.briefing_panel_rows) -> Path:
     """Write the full briefing to ``path`` atomically and return the path.
 
     The page is written section by section, so only one company's quotes are in memory at once.
     """
-    return _write(_briefing_parts(report), Path(path))
+    return _write(_briefing_parts(report, panel_rows=panel_rows), Path(path))
 
 
-def write_company_briefing(report: Report, company: str, path: str | os.PathLike[str]) -> Path:
+def write_company_briefing(report: Report, company: str, path: str | os.PathLike[str], *,
+                           panel_rows: int = Settings.briefing_panel_rows) -> Path:
     """Write a one-company briefing (peers shown only as median and best) to ``path``."""
-    return _write(_briefing_parts(report, company=company), Path(path))
+    return _write(_briefing_parts(report, company=company, panel_rows=panel_rows), Path(path))
 
 
-def _briefing_parts(report: Report, company: str | None = None) -> Iterator[str]:
+def _briefing_parts(report: Report, company: str | None = None,
+                    panel_rows: int = Settings.briefing_panel_rows) -> Iterator[str]:
     """The briefing page in pieces that concatenate to the whole HTML text (checked eagerly)."""
-    view = _View(report)
+    if panel_rows < 1:
+        raise ValueError(f"panel_rows={panel_rows}: a chart image shows at least 1 company")
+    view = _View(report, panel_rows)
     companies = view.companies
     if company is not None and company not in companies:
         shown = ", ".join(map(repr, companies[:10])) + (" ..." if len(companies) > 10 else "")
@@ -155,8 +168,9 @@ _OVERVIEW_SUBSCORES = 3
 class _View:
     """Lookups shared by the sections, computed once per briefing."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, panel_rows: int = Settings.briefing_panel_rows):
         self.report = report
+        self.panel_rows = panel_rows
         tables = report.tables
         self.coverage = report.coverage_summary  # the quotes are read per company section
         self.changes = tables["changes"]
@@ -325,7 +339,7 @@ def _framework_section(view: _View, framework: str) -> str:
     if scores.empty:
         parts.append('<p class="muted">No company was scored on this framework.</p></section>')
         return "".join(parts)
-    chart = _panels(scores, ranking, f"Ranking of companies by {framework_name(framework)} score")
+    chart = _panels(scores, ranking, f"Ranking of companies by {framework_name(framework)} score", view.panel_rows)
     head = "".join(f'<th class="num subfw" title="{_esc(framework_label(c))}">{_esc(c.split(".", 1)[1])}</th>' for c in sub)
     rows = []
     for company, score in scores.items():
@@ -639,15 +653,15 @@ def _counts(view: _View, company: str, framework: str) -> dict[str, int]:
     return dict.fromkeys(_VERDICT_LABELS, 0)
 
 
-def _panels(rows: pd.DataFrame | pd.Series, draw: Callable[[Any], bytes], alt: str) -> str:
-    """One chart image per :data:`PANEL_ROWS` rows of ``rows``, in order."""
+def _panels(rows: pd.DataFrame | pd.Series, draw: Callable[[Any], bytes], alt: str, per: int) -> str:
+    """One chart image per ``per`` rows of ``rows``, in order."""
     n = len(rows)
-    if n <= PANEL_ROWS:
+    if n <= per:
         return _img(draw(rows), alt)
     return "".join(
-        _img(draw(rows.iloc[start:start + PANEL_ROWS]),
-             f"{alt}, rows {start + 1} to {min(start + PANEL_ROWS, n)} of {n}")
-        for start in range(0, n, PANEL_ROWS)
+        _img(draw(rows.iloc[start:start + per]),
+             f"{alt}, rows {start + 1} to {min(start + per, n)} of {n}")
+        for start in range(0, n, per)
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.records import Extraction
+from pipeline.records import Extraction, ExtractOptions
 
 from .blocks import assemble
 from .detect import decode_html, detect_kind
@@ -46,18 +46,20 @@ def extract_text(data: bytes | str) -> Extraction:
     return Extraction("text", joined, blocks, flags=() if blocks else ("no_text",))
 
 
-def extract(data: bytes, kind: str | None = None, url: str = "", content_type: str = "") -> Extraction:
+def extract(data: bytes, kind: str | None = None, url: str = "", content_type: str = "",
+            options: ExtractOptions | None = None) -> Extraction:
     """Extract one payload; bad content gives an Extraction with ``error``/``flags``, never an exception.
 
     ``kind`` ("pdf", "html", "markdown" or "text") skips detection; otherwise :func:`detect_kind` decides
-    from the bytes, the Content-Type and the URL.
+    from the bytes, the Content-Type and the URL. ``options`` are the PDF and HTML heuristics
+    (:class:`~pipeline.records.ExtractOptions`, built from settings; default: their defaults).
     """
     kind = kind or detect_kind(data, content_type, url)
     try:
         if kind == "pdf":
-            return extract_pdf(data)
+            return extract_pdf(data, options)
         if kind == "html":
-            return extract_html(data, url=url, content_type=content_type)
+            return extract_html(data, url=url, content_type=content_type, options=options)
         if kind == "text":
             return extract_text(data)
         if kind == "markdown":
@@ -69,7 +71,7 @@ def extract(data: bytes, kind: str | None = None, url: str = "", content_type: s
                       error=f"unsupported content (Content-Type {content_type or 'unknown'!r}, url {url!r}); expected PDF, HTML, Markdown or text")
 
 
-def extract_file(path: str | Path) -> Extraction:
+def extract_file(path: str | Path, options: ExtractOptions | None = None) -> Extraction:
     """Extract a local file; FileNotFoundError or ValueError names the file when it cannot be used."""
     path = Path(path)
     if not path.is_file():
@@ -81,4 +83,4 @@ def extract_file(path: str | Path) -> Extraction:
     kind = detect_kind(data, url=path.name)
     if kind is None:
         raise ValueError(f"{path}: unsupported file type; expected a PDF, an HTML page, a .md or a .txt file")
-    return extract(data, kind, url=str(path))
+    return extract(data, kind, url=str(path), options=options)

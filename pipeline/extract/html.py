@@ -9,13 +9,13 @@ from lxml.html import HTMLParser, fromstring
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from pipeline.records import Extraction
+from pipeline.records import DEFAULT_EXTRACT_OPTIONS, Extraction, ExtractOptions
 
 from .blocks import assemble
 from .detect import decode_html, page_flags, page_signals
 from .normalize import clean_block, strip_bullet
 from .outline import Outline
-from .widgets import remove_widgets
+from .widgets import remove_sidebars, remove_widgets
 
 # Policy and legal pages are long, sectioned documents; trafilatura's default pruning drops
 # whole sections of them (OPP-115 token recall 0.917), its recall preset keeps them (0.972).
@@ -26,14 +26,12 @@ POLICY_PAGE = re.compile(
     r"transparen|code.of.conduct|ethic|governance|sustainab|responsib|compliance|disclosure|principles",
     re.I,
 )
-_HEADING_WORDS = 14
 _WALLS = ("js_shell", "block_page", "error_page", "login_wall", "cookie_wall")
 # libxml2 drops whatever is nested deeper than this (without XML_PARSE_HUGE, whose deeper
 # trees would overflow Python's recursion here): a page of unclosed <div>s loses its end.
 _MAX_DEPTH = 256  # libxml2's HTML parser stops nesting here and drops everything after it
-# Layout wrappers nested deeper than this are unwrapped before parsing (their text is kept): no
-# real page needs 100 nested divs, and generated or hostile pages nest thousands.
-_KEEP_WRAPPERS = 100
+# Layout wrappers nested deeper than the setting html_keep_wrappers (100) are unwrapped before
+# parsing (their text is kept).
 _HUGE_DEPTH = 2048  # the same limit with lxml's huge_tree
 _WRAPPERS = frozenset("div span section article main aside header footer nav font center b i u em strong "
                       "small big label form fieldset figure blockquote".split())
@@ -66,9 +64,9 @@ def _text(el) -> str:
     return _clean("".join(parts))
 
 
-def _is_label(text: str) -> bool:
+def _is_label(text: str, max_words: int = DEFAULT_EXTRACT_OPTIONS.html_label_max_words) -> bool:
     """A short line without final punctuation, e.g. a bold run used as a heading."""
-    return 0 < len(text.split()) <= _HEADING_WORDS and "\n" not in text and not text.rstrip().endswith((".", ",", ";", ":"))
+    return 0 < len(text.split()) <= max_words and "\n" not in text and not text.rstrip().endswith((".", ",", ";", ":"))
 
 
 class _Builder:
@@ -78,7 +76,8 @@ class _Builder:
     before the blocks they head.
     """
 
-    def __init__(self, outline: Outline | None = None) -> None:
+    def __init__(self, outline: Outline | None = None, options: ExtractOptions | None = None) -> None:
+        self.options = options or DEFAULT_EXTRACT_OPTIONS
         self.items: list[tuple[str, str, tuple[str, ...]]] = []
         self.stack: list[tuple[int, str]] = []
         self.outline = outline
@@ -146,7 +145,7 @@ class _Builder:
         if first is not None and first.tag == "hi" and "#b" in first.get("rend", "") and not (p.text or "").strip():
             label = " ".join(_text(first).split())
             rest = first.getnext()
-            if _is_label(label) and not (first.tail or "").strip() and (rest is None or rest.tag == "lb"):
+            if _is_label(label, self.options.html_label_max_words) and not (first.tail or "").strip() and (rest is None or rest.tag == "lb"):
                 body = _text_after(first)
                 self.heading(label, 7)
                 self.add(body, "p")
@@ -205,7 +204,7 @@ def _depth(tree) -> int:
     return deepest
 
 
-def _unwrap_deep(text: str, keep: int = _KEEP_WRAPPERS, tags: frozenset[str] | None = _WRAPPERS) -> tuple[str, int]:
+def _unwrap_deep(text: str, keep: int = DEFAULT_EXTRACT_OPTIONS.html_keep_wrappers, tags: frozenset[str] | None = _WRAPPERS) -> tuple[str, int]:
     """``text`` with the open and close tags of ``tags`` (``None``: every element but void ones
     and the document's own) nested deeper than ``keep`` removed (their content stays), and how
     many tags were removed."""
@@ -236,17 +235,18 @@ def _unwrap_deep(text: str, keep: int = _KEEP_WRAPPERS, tags: frozenset[str] | N
     return "".join(out), dropped
 
 
-def _parse(text: str) -> tuple[object, tuple[str, ...]]:
+def _parse(text: str, keep: int = DEFAULT_EXTRACT_OPTIONS.html_keep_wrappers) -> tuple[object, tuple[str, ...]]:
     """The page's element tree, and flags: ``deep_nesting`` when wrappers nested past what the
-    parser keeps were unwrapped first, ``truncated`` when nesting still cut the page short."""
+    parser keeps were unwrapped first (down to ``keep`` levels), ``truncated`` when nesting still
+    cut the page short."""
     tree = load_html(text)
     if tree is None or _depth(tree) < _MAX_DEPTH:
         return tree, ()
-    flat, dropped = _unwrap_deep(text)
+    flat, dropped = _unwrap_deep(text, keep)
     tree = load_html(flat) if dropped else tree
     if tree is not None and _depth(tree) < _MAX_DEPTH:
         return tree, ("deep_nesting",)
-    flat, dropped = _unwrap_deep(flat, tags=None)  # deep lists or tables: their text as running text
+    flat, dropped = _unwrap_deep(flat, keep, tags=None)  # deep lists or tables: their text as running text
     tree = load_html(flat) if dropped else tree
     if tree is not None and _depth(tree) < _MAX_DEPTH:
         return tree, ("deep_nesting",)
@@ -260,18 +260,23 @@ def _plain(body) -> str:
     return " ".join(body.itertext()) if body is not None else ""
 
 
-def extract_html(data: bytes | str, url: str = "", content_type: str = "") -> Extraction:
-    """Main text of an HTML page as blocks with heading paths; walls are flagged, not extracted."""
+def extract_html(data: bytes | str, url: str = "", content_type: str = "",
+                 options: ExtractOptions | None = None) -> Extraction:
+    """Main text of an HTML page as blocks with heading paths, by the heuristics of ``options``
+    (default: the settings' defaults); walls are flagged, not extracted."""
+    o = options or DEFAULT_EXTRACT_OPTIONS
     text = data if isinstance(data, str) else decode_html(data, content_type)[0]
-    tree, truncated = _parse(text) if text.strip() else (None, ())
+    tree, truncated = _parse(text, o.html_keep_wrappers) if text.strip() else (None, ())
     if tree is None:
         return Extraction("html", "", (), flags=("no_text",), error="empty or unparseable HTML")
     signals = page_signals(tree)
     policy = bool(POLICY_PAGE.search(f"{signals.title} {signals.h1} {url}"))
-    remove_widgets(tree)
+    remove_widgets(tree, o)
+    if policy:
+        remove_sidebars(tree, o)
     # Only on policy pages: on news pages the headings between kept blocks are mostly teasers and
     # sidebars (ScrapingHub F1 0.930 with them on every page, 0.963 without).
-    outline = Outline(tree) if policy else None
+    outline = Outline(tree, o) if policy else None
     spare = copy.deepcopy(tree) if policy else None
     body = _main_tree(tree, recall=False)
     if spare is not None:
@@ -279,7 +284,7 @@ def extract_html(data: bytes | str, url: str = "", content_type: str = "") -> Ex
         other = _main_tree(spare, recall=True)
         if len(_plain(other).split()) > len(_plain(body).split()):
             body = other
-    builder = _Builder(outline)
+    builder = _Builder(outline, o)
     if body is not None:
         builder.walk(body)
     main_text, blocks = assemble(builder.items)
