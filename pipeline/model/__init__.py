@@ -1,6 +1,7 @@
 """The tagger and everything that trains, evaluates and documents it.
 
 - :mod:`~pipeline.model.tagger`: the :class:`Tagger`, loading and saving it, ``hrdc classify``'s records;
+- :mod:`~pipeline.model.element_model`: the :class:`ElementModel` that reads RDR's element questions, learned from RDR's quotes;
 - :mod:`~pipeline.model.attributes`: future-commitment and negative-statement rules;
 - :mod:`~pipeline.model.datasets`: loaders of the labelled data sets (AIMS, RDR quotes, OPP-115, our labels);
 - :mod:`~pipeline.model.training_config`: training configurations (``configs/*.yaml``);
