@@ -53,6 +53,13 @@ def test_render_table_and_model_card(tmp_path):
     (tmp_path / "evaluation.json").write_text(json.dumps(results))
     card = write_model_card(tmp_path).read_text()
     assert "0.700 [0.600, 0.800]" in card and "| rdr.P3a | 3 | 0.400 | 0.500 |" in card
+    assert "element model" not in card  # a folder from before element models
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    meta["element_model"] = {"file": "elements.joblib", "elements": 335, "bytes": 5e6, "train_seconds": 13.1}
+    meta["config"]["element_model"] = {"C": 4.0, "min_positives": 2, "frameworks": ["rdr"], "negatives": ["labels"]}
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    card = write_model_card(tmp_path).read_text()
+    assert "element model (`elements.joblib`, 5.0 MB" in card and "335 elements of rdr with at least 2" in card
 
 
 def test_unknown_evaluation_is_rejected(capsys):

@@ -42,6 +42,7 @@ def write_model_card(folder: str | Path) -> Path:
         "partners are never used as negatives. Criteria with fewer than 3 positives or positives in fewer "
         f"groups than folds use the uncalibrated probability and threshold 0.5: {', '.join(few) or 'none'}.", "",
         "`future` and `negative` passage attributes come from transparent lexical rules (`pipeline/model/attributes.py`).", "",
+        *_element_model_lines(meta),
         "## Training data and licences", "",
         *[f"- {lic}" for lic in meta["licences"]],
         "- OPP-115 (research-only licence) is used for evaluation only, never for training.", "",
@@ -66,3 +67,18 @@ def write_model_card(folder: str | Path) -> Path:
     path = folder / "MODEL_CARD.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _element_model_lines(meta: dict) -> list[str]:
+    """The element model's paragraph, when the folder has one (``elements.joblib``)."""
+    info, params = meta.get("element_model"), meta["config"].get("element_model") or {}
+    if not info:
+        return []
+    return [f"RDR's element questions are read by the element model (`{info['file']}`, "
+            f"{info.get('bytes', 0) / 1e6:.1f} MB, trained in {info['train_seconds']} s): one class-balanced logistic "
+            f"regression per element (C={params.get('C', 4.0)}) over TF-IDF word 1-2-grams, for the "
+            f"{info['elements']} elements of {', '.join(params.get('frameworks', ['rdr']))} with at least "
+            f"{params.get('min_positives', 3)} examples, learned from RDR's evidence quotes and the written element "
+            "examples of `corpora/elements/`, with near misses and the labelled passages that answer no RDR question "
+            f"({', '.join(params.get('negatives', ['labels']))}) as negatives (`pipeline/model/element_model.py`). "
+            "`hrdc evaluate realdocs` trains its own without the quotes of the companies it evaluates.", ""]
