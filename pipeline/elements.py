@@ -218,6 +218,9 @@ def assess_elements(
     services = company_services(company_type, services)
     by_criterion = {c: g for c, g in tags.groupby("criterion", sort=False)} if len(tags) else {}
     reads = _learned_reads(learned, passages, criteria, doctype_gate)
+    learned_flags = _flags(passages) if reads else None
+    # rows as named tuples once: pandas row access per element answer cost more than the model
+    passage_rows = list(passages.assign(score=0.0).itertuples(index=False)) if reads and evidence_of else []
     out: list[ElementResult] = []
     for criterion in criteria:
         live = [e for e in criterion.elements if applies(e, criterion, company_type, services)]
@@ -226,6 +229,8 @@ def assess_elements(
         lexical = [e for e in live if e.id not in reads]
         if group is not None and len(group) and lexical:
             scores = matcher.match(group["text"].tolist(), [e.id for e in lexical])
+            group_rows = list(group.itertuples(index=False)) if evidence_of else []
+            group_flags = _flags(group)
         for element in criterion.elements:
             if element not in live:
                 out.append(ElementResult(company_id, criterion.id, element.id, "NA", 0.0))
@@ -235,56 +240,66 @@ def assess_elements(
                                          tuple(_document_evidence(d) for d in found[:max_evidence])))
                 continue
             if element.id in reads:
-                candidates, match = passages, reads[element.id]
-                yes_t, partial_t = learned_yes, learned_partial
+                match, (qualified, negative) = reads[element.id], learned_flags
+                yes_t, partial_t, needed = learned_yes, learned_partial, learned_passages
             elif group is not None and len(group):
-                candidates, match = group, scores[:, lexical.index(element)]
-                yes_t, partial_t = yes_match, partial_match
+                match = scores[:, lexical.index(element)]
+                qualified, negative = group_flags
+                yes_t, partial_t, needed = yes_match, partial_match, yes_min_passages
             else:
                 out.append(ElementResult(company_id, criterion.id, element.id, "no disclosure found", 0.0))
                 continue
-            qualified = ~(candidates["future"].to_numpy(bool) | candidates["negative"].to_numpy(bool))
-            negative = candidates["negative"].to_numpy(bool)
-            needed = learned_passages if element.id in reads else yes_min_passages
             result, best = _answer(match, qualified, negative, element.reversed, yes_t, partial_t, needed)
             # the passages that produced the answer first: affirmative ones for "yes",
             # negative ones for a reversed element's "no"
             producing = negative if result == "no" else qualified if result == "yes" else np.ones_like(qualified)
             order = np.lexsort((-match, ~producing))
-            chosen = [i for i in order if match[i] >= partial_t][:max_evidence]
-            rows = candidates.iloc[chosen]
-            if element.id in reads:  # a passage's evidence score is the model's probability
-                rows = rows.assign(score=match[chosen])
-            evidence = tuple(evidence_of(row) for _, row in rows.iterrows()) if evidence_of else ()
+            chosen = order[match[order] >= partial_t][:max_evidence]
+            evidence = ()
+            if evidence_of is not None and len(chosen):
+                if element.id in reads:  # a passage's evidence score is the model's probability
+                    evidence = tuple(evidence_of(passage_rows[i]._replace(score=float(match[i]))) for i in chosen)
+                else:
+                    evidence = tuple(evidence_of(group_rows[i]) for i in chosen)
             out.append(ElementResult(company_id, criterion.id, element.id, result, round(float(best), 4), evidence))
     return out
+
+
+def _flags(candidates: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(affirmative, negative) masks of candidate passages: affirmative = neither a future
+    commitment nor a negative statement."""
+    future, negative = candidates["future"].to_numpy(bool), candidates["negative"].to_numpy(bool)
+    return ~(future | negative), negative
 
 
 def _learned_reads(learned, passages: pd.DataFrame | None, criteria: Sequence,
                    doctype_gate: bool = True) -> dict[str, np.ndarray]:
     """Element id -> the learned model's probability on each of ``passages``, for the elements
     of ``criteria`` it covers (none without a model or passages). With ``doctype_gate``, a
-    passage of a document whose type ``corpora/sources.yaml`` lists answers only the criteria
-    listed there (the privacy policy answers P13, not the terms' F3a); passages of other types
-    answer every element."""
+    criterion that ``corpora/sources.yaml`` assigns to document types is read only in documents
+    of those types and of types it does not list (``other``, help pages): the privacy policy
+    answers P13, not the terms' F3a. Criteria it assigns to no type (P14-P18, F9 ...) are read
+    everywhere."""
     if learned is None or passages is None:
         return {}
     ids = [e.id for c in criteria for e in c.elements if learned.covers(e.id)]
     if not ids:
         return {}
     if not len(passages):
-        return {eid: np.zeros(0) for eid in ids}
-    proba = learned.predict_proba(passages["text"].tolist(), ids).astype(float)
-    if doctype_gate and "doctype" in passages:
+        return {eid: np.zeros(0, np.float32) for eid in ids}
+    proba = learned.predict_proba(passages["text"].tolist(), ids)
+    if doctype_gate:
         from .sources import load_sources
 
+        if "doctype" not in passages:
+            raise ValueError("the document-type gate needs a doctype column in passages")
         sources = load_sources()
+        assigned = {criterion for answers in sources.values() for criterion in answers}
         owner = {e.id: c.id for c in criteria for e in c.elements}
         doctypes = passages["doctype"].fillna("").to_numpy()
         for doctype in set(doctypes) & set(sources):
-            rows = doctypes == doctype
-            cols = [j for j, eid in enumerate(ids) if owner[eid] not in sources[doctype]]
-            proba[np.ix_(rows, cols)] = 0.0
+            cols = [j for j, eid in enumerate(ids) if owner[eid] in assigned and owner[eid] not in sources[doctype]]
+            proba[np.ix_(doctypes == doctype, cols)] = 0.0
     return {eid: proba[:, j] for j, eid in enumerate(ids)}
 
 
@@ -301,12 +316,18 @@ def _answer(match: np.ndarray, qualified: np.ndarray, negative: np.ndarray, reve
     best_affirmative = float(match[qualified].max()) if qualified.any() else 0.0
     if reversed_:
         # One clear "we require government ID" answers a reversed element "yes" (RDR's worst
-        # answer) whatever else is said; only without one does "we do not ask for ID" answer "no".
+        # answer) whatever else is said; only without one does "we do not ask for ID" answer
+        # "no" (RDR's best), and a negative statement on the topic outweighs a vague affirmative
+        # one ("partial" is for an affirmative passage that only partly matches).
         if best_affirmative >= yes_match:
             return "yes", best_affirmative
         best_negative = float(match[negative].max()) if negative.any() else 0.0
-        if best_negative >= yes_match:
+        if best_negative >= partial_match:
             return "no", best_negative
+        best_other = float(match[~negative].max()) if (~negative).any() else 0.0  # affirmative or future
+        if best_other >= partial_match:
+            return "partial", best_other
+        return "no disclosure found", best
     if int((match[qualified] >= yes_match).sum()) >= yes_min_passages:
         return "yes", best_affirmative
     if best >= partial_match:

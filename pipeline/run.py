@@ -13,6 +13,7 @@ import sqlite3
 import time
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -23,7 +24,7 @@ from . import score as scoring
 from .parallel import pmap
 from .extract.language import readable
 from .limits import Limits
-from .records import DoctypeOptions, ExtractOptions, PassageSizes
+from .records import DoctypeOptions, ExtractOptions, PassageSizes, sha256_bytes
 from .settings import Settings
 from .store import Workspace, now
 from .tasks import extract_and_segment, model_id_of, score_one, tag_passages
@@ -198,6 +199,10 @@ class _Score(_Stage):
         load_salient_issues()  # and so does a broken salient-issue mapping, which the export needs
         self.rules = self.rules or scoring.ScoringRules.from_settings(self.settings)
         self.model = ws.get_meta("model") or model_id_of(self.settings.model)
+        self.element_file = self.rules.element_model_file()
+        if self.rules.element_reader == "learned" and self.element_file is None:
+            log.warning("score: %s has no element model (elements.joblib): RDR's element questions are "
+                        "matched lexically; retrain it with `hrdc train`", self.rules.element_model or "models/default")
         companies = ws.companies_to_score()
         self.run_id = ws.start_run("score")
         return self._inputs(ws, companies), len(companies), 0
@@ -224,7 +229,7 @@ class _Score(_Stage):
                 read_shas = set(readable_docs["sha256"])
                 tags = tags[tags["sha256"].isin(read_shas)]  # what is not read is not scored
                 passages = None
-                if self.rules.learned_model() is not None:
+                if self.element_file is not None:
                     passages = ws.current_passages(self.model, company.company_id)
                     passages = passages[passages["sha256"].isin(read_shas)].merge(
                         readable_docs[["sha256", "doctype"]].drop_duplicates("sha256"), on="sha256", how="left")
@@ -261,6 +266,11 @@ class _Score(_Stage):
         summary.counts["not assessed"] = sum(st == "not_assessed" for st, _ in self.status.values())
 
 
+def _file_id(path) -> str | None:
+    """The first 12 hex digits of a file's sha256 (which element model scored a run)."""
+    return None if path is None else sha256_bytes(Path(path).read_bytes())[:12]
+
+
 def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules | None = None,
               progress: bool = True) -> tuple[int, StageSummary]:
     """Score every company against every leaf criterion; one new scoring run per call.
@@ -270,6 +280,8 @@ def run_score(ws: Workspace, settings: Settings, *, rules: scoring.ScoringRules 
     stage = _Score(settings, rules)
     summary = _drive(stage, ws, settings, progress)
     ws.finish_run(stage.run_id, "done", {"model": stage.model, "rdr_method": stage.rules.rdr_method,
+                                         "element_reader": "learned" if stage.element_file else "lexical",
+                                         "element_model": _file_id(stage.element_file),
                                          "model_languages": list(settings.model_languages),
                                          "language_min_confidence": settings.language_min_confidence,
                                          **summary.counts})

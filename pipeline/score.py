@@ -37,8 +37,9 @@ TAG_COLUMNS = (
     "passage_id", "criterion", "score", "label", "future", "negative",
     "text", "url", "page", "retrieved_at", "sha256",
 )
-#: Columns of a company's evidence passages (:meth:`Workspace.current_passages`).
-PASSAGE_COLUMNS = ("passage_id", "future", "negative", "text", "url", "page", "retrieved_at", "sha256")
+#: Columns of a company's evidence passages (:meth:`Workspace.current_passages`, with the
+#: ``doctype`` of their document, which the document-type gate reads).
+PASSAGE_COLUMNS = ("passage_id", "future", "negative", "text", "url", "page", "retrieved_at", "sha256", "doctype")
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,23 @@ class ScoringRules:
         rules = cls(**{f.name: getattr(settings, f.name) for f in fields(cls)})
         return rules if rules.element_model else replace(rules, element_model=settings.model)
 
-    def learned_model(self):
-        """The element model these rules read with, or None (``lexical``, or a model folder
-        without ``elements.joblib``)."""
-        from .model.element_model import load_element_model
+    def element_model_file(self):
+        """The element model file these rules read with, or None (``lexical``, or a model
+        folder without ``elements.joblib``); checks the path without loading the model."""
+        from .model.element_model import element_model_file
         from .paths import DEFAULT_MODEL
 
-        return None if self.element_reader != "learned" else load_element_model(self.element_model or str(DEFAULT_MODEL))
+        if self.element_reader != "learned":
+            return None
+        file = element_model_file(self.element_model or DEFAULT_MODEL)
+        return file if file.is_file() else None
+
+    def learned_model(self):
+        """The element model these rules read with (loaded once per process), or None."""
+        from .model.element_model import load_element_model
+
+        file = self.element_model_file()
+        return None if file is None else load_element_model(str(file))
 
 
 def score_company(
@@ -177,7 +188,7 @@ def score_by_elements(
         yes_match=rules.element_yes_match, partial_match=rules.element_partial_match,
         yes_min_passages=rules.element_yes_min_passages,
         max_evidence=rules.element_max_evidence, documents=documents, services=services,
-        evidence_of=_evidence, learned=rules.learned_model() if passages is not None else None,
+        evidence_of=_evidence, learned=_learned(rules, passages),
         passages=_unique_passages(passages), learned_yes=rules.element_learned_yes,
         learned_partial=rules.element_learned_partial, learned_passages=rules.element_learned_passages,
         doctype_gate=rules.element_doctype_gate)
@@ -198,12 +209,27 @@ def score_by_elements(
     return verdicts, results
 
 
+def _learned(rules: ScoringRules, passages: pd.DataFrame | None):
+    """The element model for ``passages`` (None without passages); passages sent with no model
+    to read them is a worker that cannot see the driver's model file."""
+    if passages is None:
+        return None
+    model = rules.learned_model()
+    if model is None:
+        raise FileNotFoundError(f"element model {rules.element_model or 'of models/default'} not found in this "
+                                "worker; install the model folder where the workers run")
+    return model
+
+
 def _unique_passages(passages: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Passages with the same folded text once (the first by passage id)."""
+    """Passages with the same folded text once per document type (the first by passage id): a
+    paragraph in both the terms and the privacy policy stays in each, so the document-type gate
+    reads the copy that can answer."""
     if passages is None or not len(passages):
         return passages
-    keyed = passages.sort_values("passage_id").assign(_text_key=passages["text"].map(_text_key))
-    return keyed.drop_duplicates("_text_key").reset_index(drop=True)
+    keyed = passages.sort_values("passage_id").reset_index(drop=True)
+    keyed = keyed.assign(_text_key=keyed["text"].map(_text_key))
+    return keyed.drop_duplicates(["_text_key", "doctype"] if "doctype" in keyed else ["_text_key"]).reset_index(drop=True)
 
 
 def judged_by_elements(criterion, rules: ScoringRules = ScoringRules()) -> bool:

@@ -180,7 +180,7 @@ class Settings:
     # answers every element with the matcher above.
     element_reader: str = "learned"  # "learned" | "lexical"
     element_model: str = ""  # an elements.joblib or a model folder; empty: the run's model folder
-    element_learned_yes: float = 0.5  # probability for "yes" (with element_yes_min_passages passages)
+    element_learned_yes: float = 0.5  # probability for "yes" (on element_learned_passages passages)
     element_learned_partial: float = 0.05  # probability for "partial"
     element_learned_passages: int = 1  # passages at element_learned_yes for "yes"
     element_doctype_gate: bool = True  # read an element only in documents that can answer it

@@ -121,6 +121,17 @@ def test_a_missing_model_fails_before_any_crawling(tmp_path, capsys):
     assert not (tmp_path / "ws").exists()  # nothing was crawled or created
 
 
+def test_a_missing_element_model_fails_before_any_crawling(tmp_path, capsys):
+    companies = tmp_path / "companies.csv"
+    companies.write_text("company,sector,seed_urls\nAcme,platform,https://acme.example/\n")
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text(f"element_model: {tmp_path / 'nowhere'}\n")
+    code = main(["run", "--companies", str(companies), "--workspace", str(tmp_path / "ws"), "--config", str(cfg)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"no element model at {tmp_path / 'nowhere' / 'elements.joblib'}" in err
+    assert not (tmp_path / "ws").exists()
+
+
 def test_an_unknown_sector_is_rejected_with_the_allowed_ones(tmp_path, capsys):
     companies = tmp_path / "companies.csv"
     companies.write_text("company,sector,seed_urls\nAcme,bank,https://acme.example/\n")

@@ -13,6 +13,7 @@ from pipeline.model.element_model import (ElementExample, ElementModel, ElementM
                                           rdr_quote_examples, save_element_model)
 from pipeline.score import ScoringRules
 from pipeline.settings import Settings, SettingsError
+from pipeline.sources import load_sources
 from pipeline.taxonomy import Criterion, Element
 
 ACCESS = Element("P13.01", "Does the company limit and monitor employee access to user information?")
@@ -114,12 +115,77 @@ def test_a_future_commitment_earns_partial_not_yes(model):
 
 def test_without_passages_or_model_the_lexical_matcher_answers(model):
     tags = pd.DataFrame([{"passage_id": "t1", "criterion": "rdr.P13", "score": 0.9, "label": True, "future": False,
-                          "negative": False, "text": "Employees who need the information can see it.", "url": "u",
+                          "negative": False, "text": "Access is on a need-to-know basis.", "url": "u",
                           "page": None, "retrieved_at": "", "sha256": "s"}])
-    lexical = _assess(None, None, tags)
-    assert lexical["P13.01"].result in ("yes", "partial", "no disclosure found")
-    assert lexical["P13.01"].match == pytest.approx(
-        E.ElementMatcher([ACCESS, AUDITS, RULES]).match([tags.text[0]], ["P13.01"])[0, 0], abs=1e-4)
+    access = Element("P13.01", "Does the company limit employee access?", cues=("need-to-know basis",))
+    p13 = Criterion("rdr.P13", "rdr", "Security oversight", category="P", family="rdr.P13", scope="services",
+                    elements=(access,))
+    for learned, passages in ((None, _passages(("Nothing here.", "privacy_policy"))), (model, None)):
+        results = E.assess_elements("acme", "internet", tags, (p13,), E.ElementMatcher([access]), yes_match=1.0,
+                                    partial_match=0.75, yes_min_passages=2, learned=learned, passages=passages)
+        assert [(r.result, r.match) for r in results] == [("partial", 1.0)]  # one whole cue: partial on one passage
+
+
+def test_a_criterion_no_document_type_is_assigned_to_is_read_everywhere(model):
+    encryption = Element("P16.01", "Does the company encrypt user communications?")
+    p16 = Criterion("rdr.P16", "rdr", "Encryption", category="P", family="rdr.P16", scope="services",
+                    elements=(encryption,))
+    assert not any("rdr.P16" in answers for answers in load_sources().values())
+    reads = E._learned_reads(_FakeModel({"P16.01": 0.9}), _passages(("We encrypt messages.", "terms")), (p16,))
+    assert reads["P16.01"].tolist() == [pytest.approx(0.9)]
+
+
+def test_a_passage_of_no_known_type_answers_and_the_gate_needs_the_column(model):
+    passages = _passages(("Access to user data is limited to employees who need it for their job.", "privacy_policy"))
+    passages["doctype"] = None  # a document not classified yet
+    assert _assess(model, passages)["P13.01"].result == "yes"
+    with pytest.raises(ValueError, match="doctype"):
+        _assess(model, passages.drop(columns="doctype"))
+
+
+def test_the_same_text_in_two_document_types_is_kept_in_each():
+    from pipeline.score import _unique_passages
+
+    text = "Access to user data is limited to employees who need it."
+    passages = _passages((text, "terms"), (text, "privacy_policy"), (text.upper(), "privacy_policy"))
+    passages["passage_id"] = ["a1", "b2", "c3"]
+    kept = _unique_passages(passages)
+    assert sorted(kept["doctype"]) == ["privacy_policy", "terms"]  # the upper-case copy folds into b2
+    reads = E._learned_reads(_FakeModel({"P13.01": 0.9}), kept, (P13,))
+    assert sorted(reads["P13.01"].tolist()) == [0.0, pytest.approx(0.9)]  # the privacy-policy copy answers
+
+
+def test_a_reversed_element_is_no_on_a_negative_statement_and_partial_only_on_an_affirmative_one():
+    verify = Element("F11.01", "Does the company require government-issued ID?", reversed=True)
+    f11 = Criterion("rdr.F11", "rdr", "Identity policy", category="F", family="rdr.F11", scope="services",
+                    elements=(verify,))
+
+    def answer(text, negative, p):
+        passages = _passages((text, "terms"))
+        passages["negative"] = negative
+        results = E.assess_elements("acme", "internet", pd.DataFrame(columns=["criterion"]), (f11,),
+                                    E.ElementMatcher([verify]), yes_match=1.0, partial_match=0.75,
+                                    learned=_FakeModel({"F11.01": p}), passages=passages, learned_yes=0.5,
+                                    learned_partial=0.05)
+        return results[0].result
+
+    assert answer("We do not require you to provide identification.", True, 0.36) == "no"  # RDR's best answer
+    assert answer("We may ask you to verify your phone number.", False, 0.3) == "partial"
+    assert answer("You must upload a government-issued ID.", False, 0.9) == "yes"  # RDR's worst
+    assert answer("Unrelated.", False, 0.01) == "no disclosure found"
+
+
+class _FakeModel:
+    """An element model with fixed probabilities per element, for the reading rules."""
+
+    def __init__(self, p: dict[str, float]):
+        self.p = p
+
+    def covers(self, element_id):
+        return element_id in self.p
+
+    def predict_proba(self, texts, element_ids):
+        return np.array([[self.p.get(e, 0.0) for e in element_ids] for _ in texts], np.float32)
 
 
 def test_save_and_load_round_trip_and_bad_files_name_themselves(model, tmp_path):

@@ -101,3 +101,50 @@ def test_train_writes_a_loadable_model_folder(tmp_path, monkeypatch):
     assert model.criteria_ == ["rdr.P3a", "rdr.P6"]
     p = model.predict_proba(["we collect your email address", "buy our phone"])
     assert p[0, 0] > p[1, 0]
+
+
+def test_train_writes_the_element_model_and_drops_a_stale_one(tmp_path, monkeypatch):
+    from pipeline.model import element_model
+
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    lines = [{"id": f"p{i}", "text": t, "labels": ["rdr.P3a"]} for i, t in enumerate(
+        ["we collect your email address", "information we collect includes location", "we collect device identifiers",
+         "we collect your name and phone number"])]
+    lines += [{"id": f"n{i}", "text": t, "labels": []} for i, t in enumerate(
+        ["buy our phone", "contact support", "revenue grew", "press release", "open on sundays", "terms apply"])]
+    (labels / "l.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    (tmp_path / "elements").mkdir()
+    monkeypatch.setattr(training_set, "taxonomy_criteria", lambda: (["rdr.P3a"], {}))
+    monkeypatch.setattr(datasets, "CORPORA_DIR", tmp_path)
+    monkeypatch.setattr(train, "CORPORA_DIR", tmp_path)
+    monkeypatch.setattr(datasets, "load_rdr_quotes", lambda: pd.DataFrame(columns=["id", "text", "context", "group",
+                                                                                   "labels", "unannotated", "source"]))
+    monkeypatch.setattr(train, "file_hashes", lambda config: {})
+    seen = {}
+
+    def tiny(quotes, **params):
+        seen.update(params)
+        examples = [element_model.ElementExample(x["text"], frozenset({"P03a.01"}), "x") for x in lines[:4]]
+        examples += [element_model.ElementExample(x["text"], frozenset(), "n") for x in lines[4:]]
+        return element_model.ElementModel(min_positives=2, prune=0.0).fit(examples)
+
+    monkeypatch.setattr(train, "train_element_model", tiny)
+    config = {"name": "tiny", "sources": {"labels": {}, "rdr_quotes": {}}, "model": {"cv": 2, "min_positives": 2},
+              "element_model": {"C": 2.0}}
+    folder = train.train(config, out_dir=tmp_path / "model")
+    meta = json.loads((folder / "meta.json").read_text())
+    assert seen == {"C": 2.0} and meta["element_model"]["elements"] == 1 and len(meta["element_model"]["id"]) == 12
+    assert element_model.load_element_model(str(folder / "elements.joblib")).covers("P03a.01")
+    assert "element model (`elements.joblib`" in (folder / "MODEL_CARD.md").read_text()
+    del config["element_model"]  # retrained without one: the old file must not stay beside the new tagger
+    train.train(config, out_dir=folder)
+    assert not (folder / "elements.joblib").exists()
+    assert json.loads((folder / "meta.json").read_text())["element_model"] is None
+
+
+def test_element_model_config_keys_are_checked(tmp_path):
+    bad = tmp_path / "c.yaml"
+    bad.write_text("name: x\nsources: {labels: {}}\nelement_model: {C: 4, min_positive: 2}\n")
+    with pytest.raises(training_config.ConfigError, match="element_model: unknown key.s. min_positive"):
+        training_config.load_config(bad)

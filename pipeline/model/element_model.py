@@ -170,12 +170,21 @@ def save_element_model(model: ElementModel, folder: str | Path) -> Path:
     return path
 
 
+def element_model_file(path: str | Path) -> Path:
+    """Where the element model of ``path`` is: a model folder's ``elements.joblib``, the file
+    itself when it is one, else the ``elements.joblib`` beside a tagger file (``--model
+    models/x/model.joblib``)."""
+    p = Path(path)
+    if p.is_dir() or not p.suffix:  # a folder, or one not made yet
+        return p / ELEMENT_MODEL_FILE
+    return p if p.name == ELEMENT_MODEL_FILE else p.parent / ELEMENT_MODEL_FILE
+
+
 @lru_cache(maxsize=4)
 def load_element_model(path: str) -> ElementModel | None:
-    """The element model of a model folder (or an ``elements.joblib``); None when the folder
-    has none (a model trained before element models existed: the lexical matcher answers)."""
-    p = Path(path)
-    file = p / ELEMENT_MODEL_FILE if p.is_dir() else p
+    """The element model of ``path`` (:func:`element_model_file`); None when there is none (a
+    model trained before element models existed: the lexical matcher answers)."""
+    file = element_model_file(path)
     if not file.exists():
         return None
     try:

@@ -10,6 +10,7 @@ interval over companies.
 from __future__ import annotations
 
 import csv
+import logging
 import re
 import tempfile
 from dataclasses import dataclass, replace
@@ -32,6 +33,7 @@ from . import datasets
 from .datasets import DatasetError
 from .metrics import fmt, ratio_of_sums
 
+log = logging.getLogger("hrdc.evaluate")
 EDITIONS = ("2020", "2022")
 #: The realdocs manifests' ``doctype`` values as hrdc's document types (pipeline.doctype).
 REALDOCS_DOCTYPES = {"privacy": "privacy_policy", "terms": "terms", "community": "community_rules",
@@ -372,9 +374,13 @@ def evaluate_edition(
     settings: Settings | None = None,
 ) -> EditionResult:
     """Run hrdc on ``edition``'s companies file (into ``workspace``, else a temporary folder)
-    and compare its results with RDR's. ``companies`` limits the run to those companies."""
+    and compare its results with RDR's. ``companies`` limits the run to those companies. Unless
+    ``settings`` name an element model, one is trained without the realdocs companies' quotes
+    (:func:`held_out_element_model`)."""
     settings = settings or Settings.from_mapping({})
     with tempfile.TemporaryDirectory(prefix=f"hrdc-realdocs-{edition}-") as tmp:
+        if settings.element_reader == "learned" and not settings.element_model:
+            settings = replace(settings, element_model=str(held_out_element_model(Path(tmp) / "elements")))
         folder = Path(workspace) if workspace else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         verdicts, totals, passages = run_hrdc(companies_file(edition, Path(tmp), companies), folder, settings)
@@ -410,12 +416,15 @@ def run(edition: str = "both", workspace: str | Path | None = None) -> dict[str,
 def held_out_element_model(folder: Path) -> Path:
     """An element model trained as the default config trains it, less the RDR quotes of the
     companies in any realdocs manifest; written to ``folder``, its path returned."""
-    from .element_model import save_element_model, train_element_model
+    from .element_model import rdr_quote_examples, save_element_model, train_element_model
     from .training_config import load_config
 
+    quotes = data_dir() / "rdr" / "rdr_evidence_quotes.jsonl"
     companies = set().union(*(set(load_manifest(e)["rdr_company"]) for e in EDITIONS))
-    model = train_element_model(data_dir() / "rdr" / "rdr_evidence_quotes.jsonl", companies,
-                                **(load_config(None).get("element_model") or {}))
+    quoted = {example.group for example in rdr_quote_examples(quotes)}
+    log.info("realdocs: element model trained without the quotes of %s (%s have none)",
+             ", ".join(sorted(companies & quoted)), ", ".join(sorted(companies - quoted)) or "all")
+    model = train_element_model(quotes, companies, **(load_config(None).get("element_model") or {}))
     return save_element_model(model, folder)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import CORPORA_DIR, MODELS_DIR, data_dir
-from .element_model import save_element_model, train_element_model
+from .element_model import ELEMENT_MODEL_FILE, save_element_model, train_element_model
 from .model_card import write_model_card
 from .tagger import Tagger, save_model
 from .training_config import SOURCES
@@ -39,9 +39,12 @@ def file_hashes(config: dict[str, Any]) -> dict[str, str]:
             files[f"shared/data/aims/aims_{j.lower()}.csv"] = root / f"aims/aims_{j.lower()}.csv"
     if "rdr_quotes" in sources:
         files["shared/data/rdr/rdr_evidence_quotes.jsonl"] = root / "rdr/rdr_evidence_quotes.jsonl"
-    if "labels" in sources:
+    if "labels" in sources or "element_model" in config:
         for f in sorted((CORPORA_DIR / "labels").glob("*.jsonl")):
             files[f"corpora/labels/{f.name}"] = f
+    if "element_model" in config:
+        for f in sorted((CORPORA_DIR / "elements").glob("*.jsonl")):
+            files[f"corpora/elements/{f.name}"] = f
     return {name: hashlib.sha256(f.read_bytes()).hexdigest() for name, f in files.items()}
 
 
@@ -57,12 +60,14 @@ def train(config: dict[str, Any], out_dir: Path | None = None) -> Path:
     folder = out_dir or MODELS_DIR / config["name"]
     path = save_model(tagger, folder)
     elements = None
+    (folder / ELEMENT_MODEL_FILE).unlink(missing_ok=True)  # never pair a new tagger with an old element model
     if "element_model" in config and "rdr_quotes" in config["sources"]:
         started = time.perf_counter()
         element_model = train_element_model(data_dir() / "rdr" / "rdr_evidence_quotes.jsonl",
                                             **(config["element_model"] or {}))
         saved = save_element_model(element_model, folder)
-        elements = {"file": saved.name, "elements": len(element_model.elements_), "bytes": saved.stat().st_size,
+        elements = {"file": saved.name, "id": hashlib.sha256(saved.read_bytes()).hexdigest()[:12],
+                    "elements": len(element_model.elements_), "bytes": saved.stat().st_size,
                     "train_seconds": round(time.perf_counter() - started, 1)}
     meta = {
         "name": config["name"], "model_id": tagger.model_id, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -37,5 +37,11 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
     if unknown:
         raise ConfigError(f"{path}: unknown source(s) {', '.join(sorted(unknown))}; use aims, rdr_quotes, labels "
                           "(OPP-115 is research-only and never a training source)")
+    element = config.get("element_model")
+    if element is not None:
+        allowed = {"frameworks", "negatives", "C", "min_positives", "max_features", "prune"}
+        bad = sorted(set(element) - allowed) if isinstance(element, dict) else ["(not a mapping)"]
+        if bad:
+            raise ConfigError(f"{path}: element_model: unknown key(s) {', '.join(bad)}; use {', '.join(sorted(allowed))}")
     config["_path"] = str(path)
     return config
