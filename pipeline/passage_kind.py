@@ -13,6 +13,8 @@ with their kind, and never tagged or quoted.
 'title'
 >>> passage_kind("We collect the information you give us when you create an account.")
 'prose'
+>>> passage_kind("Orielle Mobile Networks S.A.")  # the full stop is the legal form's, not a sentence's
+'title'
 """
 from __future__ import annotations
 
@@ -53,6 +55,10 @@ _CALL_TO_ACTION = re.compile(
     r"|see (?:all|more)|view (?:all|more)|explore|discover|get (?:started|the app)|try|join|switch|upgrade|compare"
     r"|contact sales|go to|click here|more info)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?;:]['\")\]]?$")
+# A name line ends in its legal form's abbreviation ("Orielle Mobile Networks S.A.", "Acme, Inc."),
+# whose full stop ends no sentence.
+_LEGAL_FORM_END = re.compile(r"(?:^|[\s,])(?:inc|ltd|llc|plc|corp|co|s\.\s?a|n\.\s?v|b\.\s?v|s\.\s?p\.\s?a|s\.\s?a\.\s?s|"
+                             r"ag|gmbh|kg|se|oy|ab|as|sa|nv|bv|pty|l\.\s?p)\.$", re.I)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "your", "our", "&"}
 
@@ -71,6 +77,8 @@ def passage_kind(text: str, block_kind: str = "p") -> str:
     if not words:
         return "boilerplate"  # numbers and symbols only
     sentence = bool(_SENTENCE_END.search(line))
+    if sentence and _LEGAL_FORM_END.search(line) and _title_like(words):
+        sentence = False  # a name line
     if len(words) <= 8 and _CALL_TO_ACTION.match(line) and not sentence:
         return "navigation"
     if block_kind == "table":

@@ -20,6 +20,9 @@ from pipeline.store import Workspace
     ("Email: privacy@example.com", "p", "boilerplate"),
     ("Email address", "li", "list_item"),
     ("Halcyra, Inc.", "p", "title"),
+    ("Orielle Mobile Networks S.A.", "p", "title"),  # the legal form's full stop ends no sentence
+    ("Brightpebble Electronics Ltd.", "p", "title"),
+    ("We work with Acme Ltd.", "p", "prose"),
     ("Start your free trial", "p", "navigation"),
     ("Scope 1 and 2 emissions (tCO2e)", "p", "title"),
     ("your name and email address", "li", "list_item"),
