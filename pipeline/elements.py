@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from .jsonl import iter_jsonl
 from .paths import CORPORA_DIR
 from .rdr import POINTS, REVERSED_POINTS
 from .records import Evidence
@@ -143,13 +144,7 @@ def read_examples(paths: Path | Sequence[Path] = (ELEMENTS_DIR, LABELS_DIR)) -> 
     files = [f for path in paths
              for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path] if path.is_file() else [])]
     for file in files:
-        for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise ValueError(f"{file} line {n}: not JSON ({exc})") from None
+        for _, row in iter_jsonl(file):
             for eid in row.get("elements", ()):
                 out.setdefault(eid, []).append(row["text"])
     return out
@@ -197,6 +192,7 @@ def assess_elements(
     learned_partial: float = 0.05,
     learned_passages: int = 1,
     doctype_gate: bool = True,
+    learned_min_chars: int = 0,
 ) -> list[ElementResult]:
     """Answer every element of ``criteria`` (RDR indicators) for one company.
 
@@ -213,11 +209,12 @@ def assess_elements(
     its indicator, and answered with the model's probability against ``learned_yes`` and
     ``learned_partial`` instead of the matcher's score against ``yes_match`` and ``partial_match``;
     with ``doctype_gate`` only in the documents whose type can answer its indicator
-    (``corpora/sources.yaml``; ``passages`` then carry a ``doctype`` column).
+    (``corpora/sources.yaml``; ``passages`` then carry a ``doctype`` column), and only
+    passages of at least ``learned_min_chars`` characters.
     """
     services = company_services(company_type, services)
     by_criterion = {c: g for c, g in tags.groupby("criterion", sort=False)} if len(tags) else {}
-    reads = _learned_reads(learned, passages, criteria, doctype_gate)
+    reads = _learned_reads(learned, passages, criteria, doctype_gate, learned_min_chars)
     learned_flags = _flags(passages) if reads else None
     # rows as named tuples once: pandas row access per element answer cost more than the model
     passage_rows = list(passages.assign(score=0.0).itertuples(index=False)) if reads and evidence_of else []
@@ -273,7 +270,7 @@ def _flags(candidates: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _learned_reads(learned, passages: pd.DataFrame | None, criteria: Sequence,
-                   doctype_gate: bool = True) -> dict[str, np.ndarray]:
+                   doctype_gate: bool = True, min_chars: int = 0) -> dict[str, np.ndarray]:
     """Element id -> the learned model's probability on each of ``passages``, for the elements
     of ``criteria`` it covers (none without a model or passages). With ``doctype_gate``, a
     criterion that ``corpora/sources.yaml`` assigns to document types is read only in documents
@@ -288,6 +285,8 @@ def _learned_reads(learned, passages: pd.DataFrame | None, criteria: Sequence,
     if not len(passages):
         return {eid: np.zeros(0, np.float32) for eid in ids}
     proba = learned.predict_proba(passages["text"].tolist(), ids)
+    if min_chars:
+        proba[passages["text"].str.len().to_numpy() < min_chars, :] = 0.0
     if doctype_gate:
         from .sources import load_sources
 

@@ -89,6 +89,7 @@ class ScoringRules:
     element_learned_partial: float = Settings.element_learned_partial
     element_learned_passages: int = Settings.element_learned_passages
     element_doctype_gate: bool = Settings.element_doctype_gate
+    element_min_chars: int = Settings.element_min_chars
 
     @classmethod
     def from_settings(cls, settings) -> "ScoringRules":
@@ -191,7 +192,7 @@ def score_by_elements(
         evidence_of=_evidence, learned=_learned(rules, passages),
         passages=_unique_passages(passages), learned_yes=rules.element_learned_yes,
         learned_partial=rules.element_learned_partial, learned_passages=rules.element_learned_passages,
-        doctype_gate=rules.element_doctype_gate)
+        doctype_gate=rules.element_doctype_gate, learned_min_chars=rules.element_min_chars)
     answers = indicator_verdicts(results, criteria)
     counts = supporting.groupby("criterion")["_text_key"].nunique() if len(supporting) else pd.Series(dtype=int)
     by_criterion: dict[str, list] = {}

@@ -215,7 +215,7 @@ def test_rdr_quotes_lose_source_notes_and_excluded_companies(tmp_path):
     assert [e.text for e in examples] == ["says staff access is limited.", "Auditors review us."]
     assert [e.group for e in rdr_quote_examples(file, ["Acme"])] == ["Other"]
     file.write_text("{not json\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="quotes.jsonl line 1"):
+    with pytest.raises(ValueError, match="quotes.jsonl, line 1"):
         rdr_quote_examples(file)
 
 
@@ -237,3 +237,12 @@ def test_the_shipped_model_folder_has_an_element_model_for_every_rdr_element():
     model = load_element_model(str(DEFAULT_MODEL))
     rdr_elements = {e.id for c in load_taxonomy().framework("rdr") for e in c.elements}
     assert model is not None and rdr_elements <= set(model.elements_)
+
+
+def test_a_fragment_answers_no_learned_element():
+    passages = _passages(("250 channels, 7 days replay.", "other"),)
+    reads = E._learned_reads(_FakeModel({"P13.01": 0.9}), passages, (P13,), min_chars=40)
+    assert reads["P13.01"].tolist() == [0.0]
+    assert E._learned_reads(_FakeModel({"P13.01": 0.9}), passages, (P13,), min_chars=0)["P13.01"][0] > 0.8
+    with pytest.raises(SettingsError, match="element_min_chars"):
+        Settings.from_mapping({"element_min_chars": -1})

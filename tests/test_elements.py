@@ -162,7 +162,7 @@ def test_examples_file_names_known_elements():
 def test_bad_examples_line_names_the_file(tmp_path):
     bad = tmp_path / "rdr_elements.jsonl"
     bad.write_text('{"id": "x", "text": "t", "labels": [], "elements": ["P03a.01"]}\nnot json\n')
-    with pytest.raises(ValueError, match=r"rdr_elements.jsonl line 2"):
+    with pytest.raises(ValueError, match=r"rdr_elements.jsonl, line 2"):
         E.read_examples(bad)
 
 

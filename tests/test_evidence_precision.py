@@ -12,6 +12,7 @@ from pipeline.model import evidence_precision as ev
 from pipeline.paths import data_dir
 from pipeline.records import Evidence, Verdict
 from pipeline.score import ScoringRules, score_company
+from stand_ins import KeywordTagger
 
 
 # -- statements -----------------------------------------------------------------------------
@@ -110,19 +111,7 @@ def test_summarise_counts_per_split_and_criterion():
 
 
 # -- the pipeline on a synthetic statement --------------------------------------------------
-class KeywordTagger:
-    """A stand-in tagger: a passage scores 0.9 on a criterion when it has the criterion's keyword."""
-
-    keywords = {"msa.approval": "approved", "msa.c2_supply_chains": "suppliers"}
-    criteria_ = list(keywords)
-    thresholds_ = {c: 0.5 for c in criteria_}
-    model_id = "keyword"
-
-    def predict_proba(self, texts, contexts=None):
-        return np.array([[0.9 if k in t.lower() else 0.01 for k in self.keywords.values()] for t in texts])
-
-    def attributes(self, texts):
-        return [{"future": "will" in t.split(), "negative": False} for t in texts]
+MSA_KEYWORDS = {"msa.approval": "approved", "msa.c2_supply_chains": "suppliers"}
 
 
 def test_whole_statement_through_segment_tag_score():
@@ -136,7 +125,7 @@ def test_whole_statement_through_segment_tag_score():
     ]
     labels = [["msa.c2_supply_chains"], [], ["msa.approval"], []]
     st = ev.build_statement("AU:9", sentences, labels)
-    spans, tags = ev.tag_statement(KeywordTagger(), st)
+    spans, tags = ev.tag_statement(KeywordTagger(MSA_KEYWORDS, future_word="will"), st)
     assert set(tags["criterion"]) == {"msa.approval", "msa.c2_supply_chains"} and tags["label"].all()
     msa = [c for c in load_taxonomy().leaves if c.framework == "msa"]
     verdicts = score_company(st.statement_id, tags, msa, ScoringRules())

@@ -13,6 +13,7 @@ from pipeline.model import evidence_precision as ev
 from pipeline.model import supply_evidence as se
 from pipeline.records import Evidence, Verdict
 from pipeline.score import ScoringRules, score_criteria
+from stand_ins import KeywordTagger
 
 ROWS = [
     {"id": "k1", "text": "We prohibit forced labour in our supply chain", "labels": ["ktc.1.1"]},
@@ -121,29 +122,16 @@ def test_held_out_passages_leave_the_element_matcher():
     assert (without <= full + 1e-9).all() and (without < full - 0.1).sum() >= 3  # the rest match cues or other examples
 
 
-class KeywordTagger:
-    """A stand-in tagger over three supply-chain criteria."""
-
-    keywords = {"ktc.1.1": "forced labour", "ktc.4.4": "passports", "minerals.step2": "smelters"}
-    criteria_ = list(keywords)
-    thresholds_ = {c: 0.5 for c in criteria_}
-    model_id = "keyword"
-
-    def predict_proba(self, texts, contexts=None):
-        return np.array([[0.9 if k in t.lower() else 0.01 for k in self.keywords.values()] for t in texts])
-
-    def attributes(self, texts):
-        return [{"future": False, "negative": False} for _ in texts]
-
+SUPPLY_KEYWORDS = {"ktc.1.1": "forced labour", "ktc.4.4": "passports", "minerals.step2": "smelters"}
 
 def test_a_document_through_segment_tag_score_with_the_fold_matcher():
     from pipeline.taxonomy import load_taxonomy
 
     (doc,) = se.build_documents(ROWS, "f1")
-    spans, tags = ev.tag_statement(KeywordTagger(), doc)
-    assert set(tags["criterion"]) == set(KeywordTagger.keywords)
+    spans, tags = ev.tag_statement(KeywordTagger(SUPPLY_KEYWORDS), doc)
+    assert set(tags["criterion"]) == set(SUPPLY_KEYWORDS)
     criteria = [c for c in load_taxonomy().leaves if c.framework in se.FRAMEWORKS]
     matcher = se.matcher_without([r["text"] for r in ROWS], ScoringRules())
     verdicts, _ = score_criteria(doc.statement_id, tags, criteria, ScoringRules(), matcher=matcher)
     rows = pd.DataFrame(ev.verdict_rows(doc, verdicts, spans, se.criteria_ids())).set_index("criterion")
-    assert rows["top_labelled"].all() and set(rows.index) <= set(KeywordTagger.keywords)
+    assert rows["top_labelled"].all() and set(rows.index) <= set(SUPPLY_KEYWORDS)

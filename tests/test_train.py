@@ -80,15 +80,20 @@ def test_load_labels_names_file_and_line(tmp_path):
         datasets.load_labels(tmp_path)
 
 
-def test_train_writes_a_loadable_model_folder(tmp_path, monkeypatch):
-    labels = tmp_path / "labels"
-    labels.mkdir()
+def _tiny_labels(folder):
+    """Four rdr.P3a passages and six negatives as ``folder/labels/l.jsonl``; returns the rows."""
+    (folder / "labels").mkdir()
     lines = [{"id": f"p{i}", "text": t, "labels": ["rdr.P3a"]} for i, t in enumerate(
         ["we collect your email address", "information we collect includes location", "we collect device identifiers",
          "we collect your name and phone number"])]
     lines += [{"id": f"n{i}", "text": t, "labels": []} for i, t in enumerate(
         ["buy our phone", "contact support", "revenue grew", "press release", "open on sundays", "terms apply"])]
-    (labels / "l.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    (folder / "labels" / "l.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    return lines
+
+
+def test_train_writes_a_loadable_model_folder(tmp_path, monkeypatch):
+    lines = _tiny_labels(tmp_path)
     monkeypatch.setattr(training_set, "taxonomy_criteria", lambda: (["rdr.P3a", "rdr.P6"], {"rdr.P6": ["we retain your data"]}))
     monkeypatch.setattr(datasets, "CORPORA_DIR", tmp_path)
     monkeypatch.setattr(train, "CORPORA_DIR", tmp_path)
@@ -106,14 +111,7 @@ def test_train_writes_a_loadable_model_folder(tmp_path, monkeypatch):
 def test_train_writes_the_element_model_and_drops_a_stale_one(tmp_path, monkeypatch):
     from pipeline.model import element_model
 
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    lines = [{"id": f"p{i}", "text": t, "labels": ["rdr.P3a"]} for i, t in enumerate(
-        ["we collect your email address", "information we collect includes location", "we collect device identifiers",
-         "we collect your name and phone number"])]
-    lines += [{"id": f"n{i}", "text": t, "labels": []} for i, t in enumerate(
-        ["buy our phone", "contact support", "revenue grew", "press release", "open on sundays", "terms apply"])]
-    (labels / "l.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    lines = _tiny_labels(tmp_path)
     (tmp_path / "elements").mkdir()
     monkeypatch.setattr(training_set, "taxonomy_criteria", lambda: (["rdr.P3a"], {}))
     monkeypatch.setattr(datasets, "CORPORA_DIR", tmp_path)

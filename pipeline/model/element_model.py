@@ -22,7 +22,6 @@ element with one sparse product.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +35,7 @@ from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from ..jsonl import iter_jsonl
 from ..paths import CORPORA_DIR
 
 ELEMENT_MODEL_FILE = "elements.joblib"
@@ -58,13 +58,7 @@ def rdr_quote_examples(path: Path, exclude_companies: Iterable[str] = ()) -> lis
     of ``exclude_companies`` (RDR's company names: an evaluation leaves its companies out)."""
     exclude = set(exclude_companies)
     out = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise ValueError(f"{path} line {n}: not JSON ({exc})") from None
+    for _, row in iter_jsonl(path):
         if row.get("elements") and row.get("company") not in exclude:
             text = " ".join(_SOURCE_NOTE.sub(" ", str(row["text"])).split())
             if text:
@@ -75,16 +69,8 @@ def rdr_quote_examples(path: Path, exclude_companies: Iterable[str] = ()) -> lis
 def written_examples(folder: Path = CORPORA_DIR / "elements") -> list[ElementExample]:
     """The written element examples of ``corpora/elements/*.jsonl``: positives for the elements
     they name, near misses (``rejected_elements``) with no element."""
-    out = []
-    for file in sorted(Path(folder).glob("*.jsonl")):
-        for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    row = json.loads(line)
-                except ValueError as exc:
-                    raise ValueError(f"{file} line {n}: not JSON ({exc})") from None
-                out.append(ElementExample(row["text"], frozenset(row.get("elements", ())), "hrdc-authors"))
-    return out
+    return [ElementExample(row["text"], frozenset(row.get("elements", ())), "hrdc-authors")
+            for file in sorted(Path(folder).glob("*.jsonl")) for _, row in iter_jsonl(file)]
 
 
 class ElementModel:
