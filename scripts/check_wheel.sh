@@ -37,23 +37,28 @@ from pathlib import Path
 from distributed import Client, LocalCluster
 
 
-def probe() -> tuple[str, str, str, int]:
+def probe() -> tuple[str, str, str, int, int]:
     import pipeline
     from pipeline import paths
+    from pipeline.model.element_model import load_element_model
     from pipeline.taxonomy import load_taxonomy
 
-    return pipeline.__file__, str(paths.CORPORA_DIR), str(paths.DEFAULT_MODEL), len(load_taxonomy().criteria)
+    elements = load_element_model(str(paths.DEFAULT_MODEL))
+    return (pipeline.__file__, str(paths.CORPORA_DIR), str(paths.DEFAULT_MODEL), len(load_taxonomy().criteria),
+            0 if elements is None else len(elements.elements_))
 
 
 if __name__ == "__main__":
     site = Path(sysconfig.get_paths()["purelib"]).resolve()
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
-        *where, n_criteria = client.submit(probe, pure=False).result()
+        *where, n_criteria, n_elements = client.submit(probe, pure=False).result()
     for path in where:
         assert Path(path).resolve().is_relative_to(site), f"the worker read {path}, not from {site}"
     assert n_criteria > 0, "the worker loaded no criteria"
-    print(f"check_wheel: a Dask worker imported {where[0]} and loaded {n_criteria} criteria from {where[1]}")
+    assert n_elements > 0, "the worker found no element model (elements.joblib) in the installed model folder"
+    print(f"check_wheel: a Dask worker imported {where[0]} and loaded {n_criteria} criteria from {where[1]} "
+          f"and the element model of {n_elements} element questions")
 EOF
 "$venv/python" "$work/dask_probe.py"
 echo "check_wheel: ok"
