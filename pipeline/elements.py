@@ -189,7 +189,7 @@ def assess_elements(
     learned=None,
     passages: pd.DataFrame | None = None,
     learned_yes: float = 0.5,
-    learned_partial: float = 0.05,
+    learned_partial: float = 0.1,
     learned_passages: int = 1,
     doctype_gate: bool = True,
     learned_min_chars: int = 0,

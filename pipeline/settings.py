@@ -173,15 +173,17 @@ class Settings:
     # answer their indicator (corpora/sources.yaml; documents of types it does not list answer
     # any) and answered with its probability. Chosen on realdocs 2020/2022 with the model trained
     # without those companies' quotes, from a grid of yes 0.3-0.7, partial 0.03-0.3, 1-2 passages,
-    # gate on / off (docs/benchmarks.md): element agreement 0.594/0.609 (lexical 0.541/0.514),
-    # kappa 0.37/0.39 (0.25/0.23), indicator MAD 19.1/19.5 (22.5/23.8), bias -0.9/-3.2 (-6.0/-7.6);
-    # partial 0.1: bias -7.6/-9.1, kappa 0.34/0.38; without the document-type gate the same kappa,
-    # but totals followed the number of passages at 0.93/0.79 (0.70/0.64 with it). "lexical"
-    # answers every element with the matcher above.
+    # gate on / off (docs/benchmarks.md). partial 0.05 agreed with RDR best (kappa 0.37/0.40, bias
+    # -0.3/-2.4), but in a blind check of 50 learned answers' top quotes only 32% supported the
+    # element; at 0.1, 48% (65% with the unclear ones; the lexical matcher's 36%), with element
+    # agreement 0.595/0.614 (lexical 0.541/0.514), kappa 0.34/0.39 (0.25/0.23), indicator MAD
+    # 21.3/22.5 (22.5/23.8), bias -7.2/-8.6 (-6.0/-7.6); at 0.15 bias -12.1/-13.6. Without the
+    # document-type gate the same kappa, but totals followed the number of passages at 0.93/0.79
+    # (0.68/0.64 with it). "lexical" answers every element with the matcher above.
     element_reader: str = "learned"  # "learned" | "lexical"
     element_model: str = ""  # an elements.joblib or a model folder; empty: the run's model folder
     element_learned_yes: float = 0.5  # probability for "yes" (on element_learned_passages passages)
-    element_learned_partial: float = 0.05  # probability for "partial"
+    element_learned_partial: float = 0.1  # probability for "partial"
     element_learned_passages: int = 1  # passages at element_learned_yes for "yes"
     element_doctype_gate: bool = True  # read an element only in documents that can answer it
     # Passages shorter than this many characters answer no learned element: fragments and
