@@ -67,10 +67,10 @@ def _settings(args: argparse.Namespace, **fixed: Any):
     if settings.element_model:
         from .model.element_model import element_model_file
 
-        if not element_model_file(settings.element_model).is_file():
-            raise UsageError(f"element_model {settings.element_model}: no element model at "
-                             f"{element_model_file(settings.element_model)}; train one with `hrdc train` or leave "
-                             "element_model out to use the model folder's")
+        file = element_model_file(settings.element_model)
+        if not file.is_file():
+            raise UsageError(f"element_model {settings.element_model}: no element model at {file}; train one "
+                             "with `hrdc train` or leave element_model out to use the model folder's")
     return settings
 
 

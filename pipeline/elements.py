@@ -40,6 +40,7 @@ from .jsonl import iter_jsonl
 from .paths import CORPORA_DIR
 from .rdr import POINTS, REVERSED_POINTS
 from .records import Evidence
+from .settings import Settings
 
 ELEMENTS_DIR = CORPORA_DIR / "elements"
 LABELS_DIR = CORPORA_DIR / "labels"
@@ -188,10 +189,10 @@ def assess_elements(
     evidence_of: Callable[[Any], Evidence] | None = None,
     learned=None,
     passages: pd.DataFrame | None = None,
-    learned_yes: float = 0.5,
-    learned_partial: float = 0.1,
-    learned_passages: int = 1,
-    doctype_gate: bool = True,
+    learned_yes: float = Settings.element_learned_yes,
+    learned_partial: float = Settings.element_learned_partial,
+    learned_passages: int = Settings.element_learned_passages,
+    doctype_gate: bool = Settings.element_doctype_gate,
     learned_min_chars: int = 0,
 ) -> list[ElementResult]:
     """Answer every element of ``criteria`` (RDR indicators) for one company.

@@ -379,8 +379,7 @@ def evaluate_edition(
     (:func:`held_out_element_model`)."""
     settings = settings or Settings.from_mapping({})
     with tempfile.TemporaryDirectory(prefix=f"hrdc-realdocs-{edition}-") as tmp:
-        if settings.element_reader == "learned" and not settings.element_model:
-            settings = replace(settings, element_model=str(held_out_element_model(Path(tmp) / "elements")))
+        settings = held_out_settings(settings, Path(tmp) / "elements")
         folder = Path(workspace) if workspace else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         verdicts, totals, passages = run_hrdc(companies_file(edition, Path(tmp), companies), folder, settings)
@@ -405,12 +404,18 @@ def run(edition: str = "both", workspace: str | Path | None = None) -> dict[str,
 
     The element model reads with one trained for the evaluation without the RDR quotes of every
     realdocs company (the shipped one learned from them: the quotes come from these policies)."""
-    settings = Settings.from_mapping({})
     with tempfile.TemporaryDirectory(prefix="hrdc-realdocs-elements-") as tmp:
-        if settings.element_reader == "learned" and not settings.element_model:
-            settings = replace(settings, element_model=str(held_out_element_model(Path(tmp))))
+        settings = held_out_settings(Settings.from_mapping({}), Path(tmp))  # one model for both editions
         return {e: evaluate_edition(e, Path(workspace) / e if workspace else None, settings=settings)
                 for e in editions(edition)}
+
+
+def held_out_settings(settings: Settings, folder: Path) -> Settings:
+    """``settings`` reading with :func:`held_out_element_model` (written to ``folder``), unless
+    they name an element model or read lexically."""
+    if settings.element_reader != "learned" or settings.element_model:
+        return settings
+    return replace(settings, element_model=str(held_out_element_model(folder)))
 
 
 def held_out_element_model(folder: Path) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import CORPORA_DIR, MODELS_DIR, data_dir
+from ..records import sha256_bytes
 from .element_model import ELEMENT_MODEL_FILE, save_element_model, train_element_model
 from .model_card import write_model_card
 from .tagger import Tagger, save_model
@@ -66,7 +67,7 @@ def train(config: dict[str, Any], out_dir: Path | None = None) -> Path:
         element_model = train_element_model(data_dir() / "rdr" / "rdr_evidence_quotes.jsonl",
                                             **(config["element_model"] or {}))
         saved = save_element_model(element_model, folder)
-        elements = {"file": saved.name, "id": hashlib.sha256(saved.read_bytes()).hexdigest()[:12],
+        elements = {"file": saved.name, "id": sha256_bytes(saved.read_bytes())[:12],  # as runs record it
                     "elements": len(element_model.elements_), "bytes": saved.stat().st_size,
                     "train_seconds": round(time.perf_counter() - started, 1)}
     meta = {
