@@ -129,7 +129,7 @@ def score_company(
     once per company (a passage under two URLs, a name line repeated on every page, a paragraph
     repeated in the terms and the privacy policy), compared after folding case and white space.
     """
-    supporting = _supporting(tags, rules)
+    supporting = supporting_tags(tags, rules)
     by_criterion = {c: g for c, g in supporting.groupby("criterion", sort=False)} if len(supporting) else {}
     verdicts = []
     for criterion in criteria:
@@ -178,7 +178,7 @@ def score_by_elements(
     """
     from .elements import assess_elements, default_matcher, indicator_verdicts
 
-    supporting = _supporting(tags, rules)
+    supporting = supporting_tags(tags, rules)
     if len(supporting):
         supporting = (supporting.sort_values(["score", "passage_id"], ascending=[False, True])
                       .drop_duplicates(["criterion", "_text_key"]))
@@ -270,7 +270,7 @@ def score_criteria(
     return verdicts + score_company(company_id, tags, counted, rules), elements
 
 
-def _supporting(tags: pd.DataFrame, rules: ScoringRules) -> pd.DataFrame:
+def supporting_tags(tags: pd.DataFrame, rules: ScoringRules) -> pd.DataFrame:
     """Labelled tags at or above the evidence floor, with the folded text that deduplicates them."""
     if not len(tags):
         return tags.assign(_text_key=pd.Series(dtype=str))

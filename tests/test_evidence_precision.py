@@ -88,6 +88,11 @@ def test_verdict_rows_mark_top_and_all_quotes():
     assert rows["labelled_quotes"].tolist() == [2, 1]
     assert rows["gold_sentences"].tolist() == [2, 1]
     assert rows["top_quote"].tolist() == ["quote p2", "quote p3"]
+    assert rows["any_labelled"].tolist() == [True, True]  # without candidates: any quote shown
+    # the ceiling reads every passage that counted: p2 alone is unlabelled for signature
+    pooled = pd.DataFrame(ev.verdict_rows(st, verdicts, spans, ["msa.approval", "msa.signature"],
+                                          candidates={"msa.approval": ["p2"], "msa.signature": ["p2", "p3"]}))
+    assert pooled["any_labelled"].tolist() == [False, True]
 
 
 def test_summarise_counts_per_split_and_criterion():
@@ -102,6 +107,7 @@ def test_summarise_counts_per_split_and_criterion():
     assert table.loc["all", ["verdicts", "top_labelled", "quotes", "labelled_quotes"]].tolist() == [3, 1, 6, 1]
     assert table.loc["all", "top_share"] == pytest.approx(1 / 3)
     assert table.loc["all", "quote_share"] == pytest.approx(1 / 6)
+    assert table.loc["all", "ceiling_share"] == pytest.approx(1 / 3)  # rows without any_labelled: a labelled quote
     assert table.loc["shared9", "verdicts"] == 2 and table.loc["shared9", "top_share"] == pytest.approx(0.5)
     assert table.loc["msa.signature", "verdicts"] == 0 and math.isnan(table.loc["msa.signature", "top_share"])
     assert (table["statements"] == 3).all() and (table["split"] == "CA->AU").all()

@@ -11,7 +11,11 @@ quote's characters (a piece of a long labelled sentence). Reported, with bootstr
 intervals over statements:
 
 - **top quote**: the share of verdicts whose first quote is expert-labelled;
-- **all quotes**: the share of all quotes shown (up to ``ScoringRules.max_evidence`` per verdict).
+- **all quotes**: the share of all quotes shown (up to ``ScoringRules.max_evidence`` per verdict);
+- **ceiling**: the share of verdicts with an expert-labelled sentence among any of the passages
+  that could have been quoted (every passage that counted for the verdict): what the top quote
+  would reach if hrdc always chose the best of them. AIMS labels sentences sparsely, so the
+  ceiling is below 1 even where every candidate would satisfy a reader.
 
 AIMS publishes sentences, not documents, and strips their final full stops. A statement is
 rebuilt from its sentences in order, each given back a full stop when it ends without
@@ -128,18 +132,25 @@ def quote_is_labelled(quote: Span, labelled: Sequence[Span], min_overlap: float 
 
 
 def verdict_rows(statement: Statement, verdicts, passage_spans: dict[str, Span],
-                 criteria: Sequence[str], min_overlap: float = MIN_OVERLAP) -> list[dict]:
-    """One row per verdict that is not "none" on ``criteria``: its quotes and which are labelled."""
+                 criteria: Sequence[str], min_overlap: float = MIN_OVERLAP,
+                 candidates: dict[str, Sequence[str]] | None = None) -> list[dict]:
+    """One row per verdict that is not "none" on ``criteria``: its quotes and which are labelled.
+
+    ``candidates`` (criterion -> passage ids that counted for it) sets ``any_labelled``: whether
+    any of them is labelled; without it, whether any quote shown is."""
     rows = []
     for v in verdicts:
         if v.criterion not in criteria or v.verdict == "none":
             continue
         labelled = statement.labelled_spans(v.criterion)
         hits = [quote_is_labelled(passage_spans[e.passage_id], labelled, min_overlap) for e in v.evidence]
+        pool = (candidates or {}).get(v.criterion)
+        any_hit = any(hits) if pool is None else any(
+            quote_is_labelled(passage_spans[p], labelled, min_overlap) for p in pool)
         rows.append({
             "statement": statement.statement_id, "criterion": v.criterion, "verdict": v.verdict,
             "n_passages": v.n_passages, "quotes": len(hits), "labelled_quotes": int(sum(hits)),
-            "top_labelled": bool(hits and hits[0]), "gold_sentences": len(labelled),
+            "top_labelled": bool(hits and hits[0]), "any_labelled": bool(any_hit), "gold_sentences": len(labelled),
             "top_quote": v.evidence[0].quote if v.evidence else "",
         })
     return rows
@@ -148,7 +159,7 @@ def verdict_rows(statement: Statement, verdicts, passage_spans: dict[str, Span],
 # -- metric ---------------------------------------------------------------------------------
 SUMMARY_COLUMNS = [
     "split", "criterion", "statements", "verdicts", "top_labelled", "top_share", "top_lo", "top_hi",
-    "quotes", "labelled_quotes", "quote_share", "quote_lo", "quote_hi",
+    "quotes", "labelled_quotes", "quote_share", "quote_lo", "quote_hi", "ceiling_share", "ceiling_lo", "ceiling_hi",
 ]
 
 
@@ -163,17 +174,21 @@ def summarise(rows: pd.DataFrame, split: str, statements: Sequence[str], criteri
     out = []
     for criterion in [*groups, *criteria]:
         part = rows[rows["criterion"].isin(groups.get(criterion, [criterion]))]
-        per = part.groupby("statement")[["top_labelled", "quotes", "labelled_quotes"]].sum() if len(part) else \
-            pd.DataFrame(columns=["top_labelled", "quotes", "labelled_quotes"])
+        if "any_labelled" not in part:
+            part = part.assign(any_labelled=part["labelled_quotes"] > 0)
+        cols = ["top_labelled", "quotes", "labelled_quotes", "any_labelled"]
+        per = part.groupby("statement")[cols].sum() if len(part) else pd.DataFrame(columns=cols)
         per = per.reindex(list(statements), fill_value=0).astype(float)
         verdicts = part.groupby("statement").size().reindex(list(statements), fill_value=0).to_numpy(float)
         top = ratio_of_sums(np.column_stack([per["top_labelled"].to_numpy(), verdicts]), n_boot)
         allq = ratio_of_sums(per[["labelled_quotes", "quotes"]].to_numpy(), n_boot)
+        ceiling = ratio_of_sums(np.column_stack([per["any_labelled"].to_numpy(), verdicts]), n_boot)
         out.append({
             "split": split, "criterion": criterion, "statements": len(statements), "verdicts": int(verdicts.sum()),
             "top_labelled": int(per["top_labelled"].sum()), "top_share": top[0], "top_lo": top[1], "top_hi": top[2],
             "quotes": int(per["quotes"].sum()), "labelled_quotes": int(per["labelled_quotes"].sum()),
             "quote_share": allq[0], "quote_lo": allq[1], "quote_hi": allq[2],
+            "ceiling_share": ceiling[0], "ceiling_lo": ceiling[1], "ceiling_hi": ceiling[2],
         })
     return pd.DataFrame(out, columns=SUMMARY_COLUMNS)
 
@@ -251,16 +266,17 @@ def prepare(split: str, config: dict | None = None, *, paragraph_sentences: int 
 
 def records(prepared: Prepared, rules: ScoringRules = ScoringRules(), min_overlap: float = MIN_OVERLAP) -> pd.DataFrame:
     """Score every test statement under ``rules``: one row per verdict that is not "none"."""
-    from ..score import score_criteria
+    from ..score import score_criteria, supporting_tags
     from ..taxonomy import load_taxonomy
 
     msa = [c for c in load_taxonomy().leaves if c.framework == "msa"]
     rows = []
     for statement, spans, tags in zip(prepared.statements, prepared.passage_spans, prepared.tags):
         verdicts, _ = score_criteria(statement.statement_id, tags, msa, rules)
-        rows += verdict_rows(statement, verdicts, spans, prepared.criteria, min_overlap)
+        pool = supporting_tags(tags, rules).groupby("criterion")["passage_id"].agg(list).to_dict()
+        rows += verdict_rows(statement, verdicts, spans, prepared.criteria, min_overlap, pool)
     columns = ["statement", "criterion", "verdict", "n_passages", "quotes", "labelled_quotes",
-               "top_labelled", "gold_sentences", "top_quote"]
+               "top_labelled", "any_labelled", "gold_sentences", "top_quote"]
     return pd.DataFrame(rows, columns=columns).assign(split=prepared.split)
 
 
@@ -311,6 +327,7 @@ def evaluate(config: dict, rules: ScoringRules | None = None, *, paragraph_sente
                 "verdicts": row.verdicts, "quotes": row.quotes,
                 "top_quote": figure(row.top_share, row.top_lo, row.top_hi),
                 "all_quotes": figure(row.quote_share, row.quote_lo, row.quote_hi),
+                "ceiling": figure(row.ceiling_share, row.ceiling_lo, row.ceiling_hi),
             }
             if row.criterion == "all":
                 entry.update(figures)
@@ -331,6 +348,9 @@ def table_rows(results: dict) -> list[str]:
                      f"{fmt(r['top_quote'])} | – | target >= {r['target']:.2f} |")
         lines.append(f"| {where} | share of all {r['quotes']} quotes shown that are expert-labelled | "
                      f"{fmt(r['all_quotes'])} | – | – |")
+        if "ceiling" in r:
+            lines.append(f"| {where} | ceiling: verdicts with an expert-labelled sentence among any passage that counted | "
+                         f"{fmt(r['ceiling'])} | – | the most a better choice of quote could reach |")
         if "shared9" in r:
             f = r["shared9"]
             lines.append(f"| {where}, 9 shared criteria | top quote / all quotes expert-labelled ({f['verdicts']} verdicts) | "
