@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 
 from pipeline import elements as E
-from pipeline.model.element_model import (ElementExample, ElementModel, ElementModelError, load_element_model,
+from pipeline.model.element_model import (ElementExample, ElementModel, ElementModelError, company_key,
+                                          load_element_model, load_rdr2019_crosswalk, rdr2019_quote_examples,
                                           rdr_quote_examples, save_element_model)
 from pipeline.score import ScoringRules
 from pipeline.settings import Settings, SettingsError
 from pipeline.sources import load_sources
-from pipeline.taxonomy import Criterion, Element
+from pipeline.taxonomy import Criterion, Element, load_taxonomy
 
 ACCESS = Element("P13.01", "Does the company limit and monitor employee access to user information?")
 AUDITS = Element("P13.03", "Does the company commission third-party security audits?")
@@ -217,6 +218,49 @@ def test_rdr_quotes_lose_source_notes_and_excluded_companies(tmp_path):
     file.write_text("{not json\n", encoding="utf-8")
     with pytest.raises(ValueError, match="quotes.jsonl, line 1"):
         rdr_quote_examples(file)
+
+
+OUTCOME_HEADER = "Company_Category,Company,Class,Service_Name,Level,Category,Indicator,Scoring_Level,Element,Score,Answer,Comments,Sources\n"
+
+
+def test_rdr2019_quotes_take_2020_elements_by_component(tmp_path):
+    (tmp_path / "crosswalk.yaml").write_text(
+        "elements:\n  G1.1: {F: [G01.01], P: [G01.02]}\n  P13.1: [P13.01]\n  F4.2: []\n", encoding="utf-8")
+    quote = "At Acme we believe privacy is a fundamental human right for everyone."
+    rows = [
+        f'Internet,AT&T,Group,NA,Group - Privacy,Governance,G1,Element,G1.1,100,yes,"Yes. The page (Source 19) says, ""{quote}""",NA',
+        f'Internet,AT&T,Group,NA,Group - Freedom of Expression,Governance,G1,Element,G1.1,50,partial,"Partial. It says \u201c{quote}\u201d",NA',
+        'Internet,AT&T,Group,NA,Group,Privacy,P13,Element,P13.1,100,yes,"Yes. ""Only staff whose jobs require it (Source 2) may access...personal information.""",NA',
+        'Internet,AT&T,Group,NA,Group,Privacy,P13,Element,P13.1,100,yes,"Yes. ""Too short.""",NA',
+        'Internet,AT&T,Group,NA,Group,Freedom of Expression,F4,Element,F4.2,100,yes,"Yes. ""A quote for an element that 2020 no longer asks about at all.""",NA',
+        'Internet,AT&T,Group,NA,Group,Privacy,P13,Element,P13.1,0,no disclosure found,"No. ""A quote under an answer that earned nothing, so not evidence.""",NA',
+        'Internet,AT&T,Group,NA,Group,Privacy,P13,Level,NA,100,NA,NA,NA',
+    ]
+    (tmp_path / "RDR2019_ATT_Outcome.csv").write_text("\ufeff" + OUTCOME_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    examples = rdr2019_quote_examples(tmp_path, crosswalk=tmp_path / "crosswalk.yaml")
+    by_text = {e.text: e.elements for e in examples}
+    assert by_text == {quote: {"G01.01", "G01.02"},  # one example, both components' elements
+                       "Only staff whose jobs require it may access personal information.": {"P13.01"}}
+    assert {e.group for e in examples} == {"AT&T"}
+    assert rdr2019_quote_examples(tmp_path, ["ATT"], crosswalk=tmp_path / "crosswalk.yaml") == []  # RDR's 2020 spelling
+    (tmp_path / "bad.yaml").write_text("elements: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ElementModelError, match="bad.yaml"):
+        rdr2019_quote_examples(tmp_path, crosswalk=tmp_path / "bad.yaml")
+
+
+def test_shipped_2019_crosswalk_names_2020_elements():
+    known = {e.id for c in load_taxonomy().framework("rdr") for e in c.elements}
+    mapping = load_rdr2019_crosswalk()
+    assert len(mapping) == 184  # every element of the 2019 methodology's 35 indicators
+    targets = [t for parts in mapping.values() for ids in parts.values() for t in ids]
+    assert targets and set(targets) <= known
+    assert all(set(parts) <= {"*", "F", "P"} for parts in mapping.values())
+
+
+def test_company_key_joins_rdr_spellings():
+    assert company_key("AT&T") == company_key("ATT")
+    assert company_key("América Móvil") == company_key("AmericaMovil")
+    assert company_key("Mail.Ru") == company_key("MailRu") != company_key("Yandex")
 
 
 def test_reader_settings_are_checked_and_reach_the_rules():

@@ -146,3 +146,15 @@ def test_element_model_config_keys_are_checked(tmp_path):
     bad.write_text("name: x\nsources: {labels: {}}\nelement_model: {C: 4, min_positive: 2}\n")
     with pytest.raises(training_config.ConfigError, match="element_model: unknown key.s. min_positive"):
         training_config.load_config(bad)
+
+
+def test_file_hashes_and_licences_name_the_2019_outcomes_when_read(tmp_path, monkeypatch):
+    (tmp_path / "rdr" / "2019-index").mkdir(parents=True)
+    (tmp_path / "rdr" / "rdr_evidence_quotes.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "rdr" / "2019-index" / "RDR2019_Acme_Outcome.csv").write_text("Company\n", encoding="utf-8")
+    monkeypatch.setattr(train, "data_dir", lambda: tmp_path)
+    config = {"name": "x", "sources": {"rdr_quotes": {}}, "element_model": {"rdr2019": True}}
+    hashes = train.file_hashes(config)
+    assert {"shared/data/rdr/2019-index/RDR2019_Acme_Outcome.csv", "corpora/elements/rdr-2019-crosswalk.yaml"} <= set(hashes)
+    config["element_model"]["rdr2019"] = False
+    assert not any("2019" in name for name in train.file_hashes(config))

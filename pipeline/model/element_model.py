@@ -22,7 +22,9 @@ element with one sparse product.
 """
 from __future__ import annotations
 
+import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +32,7 @@ from typing import Iterable, Sequence
 
 import joblib
 import numpy as np
+import yaml
 import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -39,7 +42,10 @@ from ..jsonl import iter_jsonl
 from ..paths import CORPORA_DIR
 
 ELEMENT_MODEL_FILE = "elements.joblib"
+RDR2019_CROSSWALK = CORPORA_DIR / "elements" / "rdr-2019-crosswalk.yaml"
 _SOURCE_NOTE = re.compile(r"\(Source[^)]*\)")  # RDR's "(Source 12, p. 3)" references
+# A quotation in a 2019 researcher's comment: straight or curly double quotes.
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]")
 
 
 class ElementModelError(RuntimeError):
@@ -55,15 +61,68 @@ class ElementExample:
 
 def rdr_quote_examples(path: Path, exclude_companies: Iterable[str] = ()) -> list[ElementExample]:
     """RDR's evidence quotes that name elements, "(Source n)" notes removed, without the quotes
-    of ``exclude_companies`` (RDR's company names: an evaluation leaves its companies out)."""
-    exclude = set(exclude_companies)
+    of ``exclude_companies`` (RDR's company names, matched by :func:`company_key`: an evaluation
+    leaves its companies out)."""
+    exclude = {company_key(c) for c in exclude_companies}
     out = []
     for _, row in iter_jsonl(path):
-        if row.get("elements") and row.get("company") not in exclude:
+        if row.get("elements") and company_key(row.get("company", "")) not in exclude:
             text = " ".join(_SOURCE_NOTE.sub(" ", str(row["text"])).split())
             if text:
                 out.append(ElementExample(text, frozenset(row["elements"]), str(row["company"])))
     return out
+
+
+def company_key(name: str) -> str:
+    """RDR's company names compared across editions: "AT&T" and "ATT", "Mail.Ru" and "MailRu",
+    "América Móvil" and "AmericaMovil" are one company."""
+    plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+def load_rdr2019_crosswalk(path: Path = RDR2019_CROSSWALK) -> dict[str, dict[str, tuple[str, ...]]]:
+    """2019 element id -> {component ("F", "P" or "*" for every component) -> 2020 element ids}."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ElementModelError(f"cannot read the 2019 crosswalk {path}: {exc}") from None
+    out = {}
+    for old, new in (data.get("elements") or {}).items():
+        parts = new if isinstance(new, dict) else {"*": new}
+        out[str(old)] = {str(k): tuple(v or ()) for k, v in parts.items()}
+    return out
+
+
+def rdr2019_quote_examples(folder: Path, exclude_companies: Iterable[str] = (), min_chars: int = 40,
+                           crosswalk: Path = RDR2019_CROSSWALK) -> list[ElementExample]:
+    """The passages RDR's 2019 researchers quoted in their comments on "yes" and "partial"
+    answers (``<data>/rdr/2019-index/RDR2019_*_Outcome.csv``, CC BY 4.0), labelled with the 2020
+    elements that ask the same question (``corpora/elements/rdr-2019-crosswalk.yaml``).
+
+    Quotes shorter than ``min_chars`` (a product name, "Privacy Policy") are left out; a quote
+    given for several services or elements is one example with all their elements. Companies
+    in ``exclude_companies`` are matched by :func:`company_key`."""
+    mapping = load_rdr2019_crosswalk(crosswalk)
+    exclude = {company_key(c) for c in exclude_companies}
+    found: dict[tuple[str, str], set[str]] = {}
+    for file in sorted(Path(folder).glob("RDR2019_*_Outcome.csv")):
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("Scoring_Level") != "Element" or row.get("Answer") not in ("yes", "partial"):
+                    continue
+                if company_key(row["Company"]) in exclude:
+                    continue
+                parts = mapping.get(row["Element"], {})
+                level = row.get("Level") or ""
+                component = "F" if level.endswith("Freedom of Expression") else "P" if level.endswith("Privacy") else "*"
+                elements = parts.get("*") or parts.get(component) or ()
+                if not elements:
+                    continue
+                for quote in _QUOTED.findall(row.get("Comments") or ""):
+                    text = " ".join(_SOURCE_NOTE.sub(" ", quote.replace("...", " ").replace("\u2026", " ")).split())
+                    if len(text) >= min_chars:
+                        found.setdefault((row["Company"], text), set()).update(elements)
+    return [ElementExample(text, frozenset(elements), company) for (company, text), elements in found.items()]
 
 
 def written_examples(folder: Path = CORPORA_DIR / "elements") -> list[ElementExample]:
@@ -135,18 +194,33 @@ def negative_examples(sources: Sequence[str] = ("aims", "labels")) -> list[Eleme
 
 
 def train_element_model(quotes: Path, exclude_companies: Iterable[str] = (), frameworks: Sequence[str] = ("rdr",),
-                        negatives: Sequence[str] = ("aims", "labels"), **params) -> ElementModel:
+                        negatives: Sequence[str] = ("aims", "labels"), rdr2019: bool = False,
+                        **params) -> ElementModel:
     """An :class:`ElementModel` of the elements of ``frameworks`` from RDR's quotes (less
-    ``exclude_companies``), the written examples and :func:`negative_examples`; examples of
+    ``exclude_companies``; with ``rdr2019`` also the 2019 Index's, from the ``2019-index``
+    folder beside ``quotes``), the written examples and :func:`negative_examples`; examples of
     other frameworks' elements are negatives only (two or three written passages per question
     are too few to learn from)."""
     from ..taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
     wanted = {e.id for f in frameworks for c in taxonomy.framework(f) for e in c.elements}
-    examples = [ElementExample(e.text, e.elements & wanted, e.group)
-                for e in rdr_quote_examples(quotes, exclude_companies) + written_examples()]
+    found = rdr_quote_examples(quotes, exclude_companies)
+    if rdr2019:
+        found = _merge_texts(found + rdr2019_quote_examples(Path(quotes).parent / "2019-index", exclude_companies))
+    examples = [ElementExample(e.text, e.elements & wanted, e.group) for e in found + written_examples()]
     return ElementModel(**params).fit(examples + negative_examples(negatives))
+
+
+def _merge_texts(examples: Sequence[ElementExample]) -> list[ElementExample]:
+    """One example per text (case and white space folded), with every element it was quoted
+    for: a third of the 2019 quotes are word for word the 2020 and 2022 quotes of the same policy."""
+    merged: dict[str, ElementExample] = {}
+    for e in examples:
+        key = " ".join(e.text.lower().split())
+        seen = merged.get(key)
+        merged[key] = e if seen is None else ElementExample(seen.text, seen.elements | e.elements, seen.group)
+    return list(merged.values())
 
 
 def save_element_model(model: ElementModel, folder: str | Path) -> Path:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..paths import CORPORA_DIR, MODELS_DIR, data_dir
 from ..records import sha256_bytes
-from .element_model import ELEMENT_MODEL_FILE, save_element_model, train_element_model
+from .element_model import ELEMENT_MODEL_FILE, RDR2019_CROSSWALK, save_element_model, train_element_model
 from .model_card import write_model_card
 from .tagger import Tagger, save_model
 from .training_config import SOURCES
@@ -26,9 +26,14 @@ from .training_set import configured_training_set, load_sources
 LICENCES = {
     "aims": "AIMS.au / AIMS.ca (Bora et al., ICLR 2025; AIMSCheck, ACL 2025), CC BY 4.0",
     "rdr_quotes": "Ranking Digital Rights, 2020 Corporate Accountability Index and 2022 Big Tech Scorecard, CC BY 4.0",
+    "rdr2019": "Ranking Digital Rights, 2019 Corporate Accountability Index (element outcomes and comments), CC BY 4.0",
     "labels": "hrdc authors (corpora/labels), same licence as hrdc",
     "signals": "hrdc taxonomy signal phrases (corpora/criteria), same licence as hrdc",
 }
+
+
+def _reads_2019(config: dict[str, Any]) -> bool:
+    return bool((config.get("element_model") or {}).get("rdr2019")) and "rdr_quotes" in config["sources"]
 
 
 def file_hashes(config: dict[str, Any]) -> dict[str, str]:
@@ -46,6 +51,10 @@ def file_hashes(config: dict[str, Any]) -> dict[str, str]:
     if "element_model" in config:
         for f in sorted((CORPORA_DIR / "elements").glob("*.jsonl")):
             files[f"corpora/elements/{f.name}"] = f
+    if _reads_2019(config):
+        files["corpora/elements/rdr-2019-crosswalk.yaml"] = RDR2019_CROSSWALK
+        for f in sorted((root / "rdr" / "2019-index").glob("RDR2019_*_Outcome.csv")):
+            files[f"shared/data/rdr/2019-index/{f.name}"] = f
     return {name: hashlib.sha256(f.read_bytes()).hexdigest() for name, f in files.items()}
 
 
@@ -74,7 +83,8 @@ def train(config: dict[str, Any], out_dir: Path | None = None) -> Path:
         "name": config["name"], "model_id": tagger.model_id, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu_seconds, 1), "config": {k: v for k, v in config.items() if not k.startswith("_")},
         "rows": len(training.texts), "data": file_hashes(config),
-        "licences": [LICENCES[s] for s in SOURCES if s in config["sources"]] + [LICENCES["signals"]],
+        "licences": [LICENCES[s] for s in SOURCES if s in config["sources"]] + [LICENCES["signals"]]
+                    + ([LICENCES["rdr2019"]] if _reads_2019(config) else []),
         "model_bytes": path.stat().st_size,
         "element_model": elements,
     }

@@ -39,7 +39,7 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
                           "(OPP-115 is research-only and never a training source)")
     element = config.get("element_model")
     if element is not None:
-        allowed = {"frameworks", "negatives", "C", "min_positives", "max_features", "prune"}
+        allowed = {"frameworks", "negatives", "rdr2019", "C", "min_positives", "max_features", "prune"}
         bad = sorted(set(element) - allowed) if isinstance(element, dict) else ["(not a mapping)"]
         if bad:
             raise ConfigError(f"{path}: element_model: unknown key(s) {', '.join(bad)}; use {', '.join(sorted(allowed))}")
