@@ -194,6 +194,9 @@ def assess_elements(
     learned_passages: int = Settings.element_learned_passages,
     doctype_gate: bool = Settings.element_doctype_gate,
     learned_min_chars: int = 0,
+    reference_passages: int = Settings.element_reference_passages,
+    count_slope: float = Settings.element_count_slope,
+    count_floor: int = Settings.element_count_floor,
 ) -> list[ElementResult]:
     """Answer every element of ``criteria`` (RDR indicators) for one company.
 
@@ -211,11 +214,13 @@ def assess_elements(
     ``learned_partial`` instead of the matcher's score against ``yes_match`` and ``partial_match``;
     with ``doctype_gate`` only in the documents whose type can answer its indicator
     (``corpora/sources.yaml``; ``passages`` then carry a ``doctype`` column), and only
-    passages of at least ``learned_min_chars`` characters.
+    passages of at least ``learned_min_chars`` characters. The two probabilities are for a
+    company with ``reference_passages`` readable passages for the element and move with the
+    number it has (:func:`count_adjusted`; ``learned_yes`` only upwards).
     """
     services = company_services(company_type, services)
     by_criterion = {c: g for c, g in tags.groupby("criterion", sort=False)} if len(tags) else {}
-    reads = _learned_reads(learned, passages, criteria, doctype_gate, learned_min_chars)
+    reads, readable = _learned_reads(learned, passages, criteria, doctype_gate, learned_min_chars)
     learned_flags = _flags(passages) if reads else None
     # rows as named tuples once: pandas row access per element answer cost more than the model
     passage_rows = list(passages.assign(score=0.0).itertuples(index=False)) if reads and evidence_of else []
@@ -239,7 +244,12 @@ def assess_elements(
                 continue
             if element.id in reads:
                 match, (qualified, negative) = reads[element.id], learned_flags
-                yes_t, partial_t, needed = learned_yes, learned_partial, learned_passages
+                n = readable[element.id]
+                partial_t = count_adjusted(learned_partial, n, reference_passages, count_slope, count_floor)
+                # "yes" is only ever raised: lowered for a short policy it gave a full G2
+                # (board, executive and management oversight) on one 0.34 passage
+                yes_t = max(learned_yes, count_adjusted(learned_yes, n, reference_passages, count_slope, count_floor))
+                needed = learned_passages
             elif group is not None and len(group):
                 match = scores[:, lexical.index(element)]
                 qualified, negative = group_flags
@@ -270,24 +280,46 @@ def _flags(candidates: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return ~(future | negative), negative
 
 
+def count_adjusted(threshold: float, n: int, reference: int, slope: float, floor: int = 1) -> float:
+    """``threshold`` for the best of ``n`` passages when it was set for the best of ``reference``.
+
+    The best of many passages scores higher by chance alone, so a long policy would earn partial
+    credit on elements it never addresses and totals would follow the amount of text. The
+    threshold moves by ``slope * ln(n / reference)`` on the log-odds scale (``slope`` 1 holds the
+    chance of a false answer constant when the scores' tail is logistic); fewer than ``floor``
+    passages count as ``floor``.
+
+    >>> round(count_adjusted(0.15, 100, 100, 0.5), 3), round(count_adjusted(0.15, 400, 100, 0.5), 3)
+    (0.15, 0.261)
+    >>> round(count_adjusted(0.15, 3, 100, 0.5, floor=50), 3)  # as for 50 passages
+    0.111
+    """
+    if slope == 0 or threshold <= 0 or threshold >= 1:
+        return threshold
+    shift = slope * float(np.log(max(n, floor, 1) / reference))
+    return float(1.0 / (1.0 + np.exp(-(np.log(threshold / (1.0 - threshold)) + shift))))
+
+
 def _learned_reads(learned, passages: pd.DataFrame | None, criteria: Sequence,
-                   doctype_gate: bool = True, min_chars: int = 0) -> dict[str, np.ndarray]:
-    """Element id -> the learned model's probability on each of ``passages``, for the elements
-    of ``criteria`` it covers (none without a model or passages). With ``doctype_gate``, a
-    criterion that ``corpora/sources.yaml`` assigns to document types is read only in documents
-    of those types and of types it does not list (``other``, help pages): the privacy policy
-    answers P13, not the terms' F3a. Criteria it assigns to no type (P14-P18, F9 ...) are read
-    everywhere."""
+                   doctype_gate: bool = True, min_chars: int = 0) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """(element id -> the learned model's probability on each of ``passages``, element id -> how
+    many passages it reads) for the elements of ``criteria`` it covers (none without a model or
+    passages). With ``doctype_gate``, a criterion that ``corpora/sources.yaml`` assigns to
+    document types is read only in documents of those types and of types it does not list
+    (``other``, help pages): the privacy policy answers P13, not the terms' F3a. Criteria it
+    assigns to no type (P14-P18, F9 ...) are read everywhere. Passages shorter than
+    ``min_chars`` are read by none; the probability of a passage not read is 0."""
     if learned is None or passages is None:
-        return {}
+        return {}, {}
     ids = [e.id for c in criteria for e in c.elements if learned.covers(e.id)]
     if not ids:
-        return {}
+        return {}, {}
     if not len(passages):
-        return {eid: np.zeros(0, np.float32) for eid in ids}
+        return {eid: np.zeros(0, np.float32) for eid in ids}, dict.fromkeys(ids, 0)
     proba = learned.predict_proba(passages["text"].tolist(), ids)
+    read = np.ones(proba.shape, bool)
     if min_chars:
-        proba[passages["text"].str.len().to_numpy() < min_chars, :] = 0.0
+        read[passages["text"].str.len().to_numpy() < min_chars, :] = False
     if doctype_gate:
         from .sources import load_sources
 
@@ -299,8 +331,10 @@ def _learned_reads(learned, passages: pd.DataFrame | None, criteria: Sequence,
         doctypes = passages["doctype"].fillna("").to_numpy()
         for doctype in set(doctypes) & set(sources):
             cols = [j for j, eid in enumerate(ids) if owner[eid] in assigned and owner[eid] not in sources[doctype]]
-            proba[np.ix_(doctypes == doctype, cols)] = 0.0
-    return {eid: proba[:, j] for j, eid in enumerate(ids)}
+            read[np.ix_(doctypes == doctype, cols)] = False
+    proba[~read] = 0.0
+    counts = read.sum(axis=0)
+    return {eid: proba[:, j] for j, eid in enumerate(ids)}, {eid: int(counts[j]) for j, eid in enumerate(ids)}
 
 
 def _document_evidence(doc: dict) -> Evidence:

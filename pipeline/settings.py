@@ -173,17 +173,18 @@ class Settings:
     # answer their indicator (corpora/sources.yaml; documents of types it does not list answer
     # any) and answered with its probability. Chosen on realdocs 2020/2022 with the model trained
     # without those companies' quotes, from a grid of yes 0.3-0.7, partial 0.03-0.3, 1-2 passages,
-    # gate on / off (docs/benchmarks.md). partial 0.05 agreed with RDR best (kappa 0.37/0.40, bias
-    # -0.3/-2.4), but in a blind check of 50 learned answers' top quotes only 32% supported the
-    # element; at 0.1, 48% (65% with the unclear ones; the lexical matcher's 36%), with element
-    # agreement 0.595/0.614 (lexical 0.541/0.514), kappa 0.34/0.39 (0.25/0.23), indicator MAD
-    # 21.3/22.5 (22.5/23.8), bias -7.2/-8.6 (-6.0/-7.6); at 0.15 bias -12.1/-13.6. Without the
-    # document-type gate the same kappa, but totals followed the number of passages at 0.93/0.79
-    # (0.68/0.64 with it). "lexical" answers every element with the matcher above.
+    # gate on / off (docs/benchmarks.md). The share of top quotes a blind reader finds supporting
+    # rises with the partial threshold (50 learned answers: 32% at 0.05, 48% at 0.1, 63% at 0.2),
+    # so partial is the highest that keeps bias within 10 points: 0.1 with the earlier model
+    # (agreement 0.595/0.614, lexical 0.541/0.514; kappa 0.34/0.39, lexical 0.25/0.23; bias
+    # -7.2/-8.6; at 0.15 -12.1/-13.6), 0.15 once the 2019 quotes raised its probabilities (bias at
+    # 0.1 -3.9/-5.1, at 0.15 -8.5/-9.5, at 0.2 -11.4/-13.0). Without the document-type gate the
+    # same kappa, but totals followed the number of passages at 0.93/0.79 (0.68/0.64 with it).
+    # "lexical" answers every element with the matcher above.
     element_reader: str = "learned"  # "learned" | "lexical"
     element_model: str = ""  # an elements.joblib or a model folder; empty: the run's model folder
     element_learned_yes: float = 0.5  # probability for "yes" (on element_learned_passages passages)
-    element_learned_partial: float = 0.1  # probability for "partial"
+    element_learned_partial: float = 0.15  # probability for "partial"
     element_learned_passages: int = 1  # passages at element_learned_yes for "yes"
     element_doctype_gate: bool = True  # read an element only in documents that can answer it
     # Passages shorter than this many characters answer no learned element: fragments and
@@ -191,6 +192,23 @@ class Settings:
     # 0.368/0.398 at 40, 0.375/0.405 at 60, 0.381/0.412 at 100 (list items such as "Email address"
     # would be lost beyond about 40); MAD and bias within 0.3 and 0.8 points throughout.
     element_min_chars: int = 40
+    # The two probabilities above hold for a company whose documents give the element
+    # element_reference_passages readable passages; for n passages partial moves by
+    # element_count_slope * ln(n / reference) on the log-odds scale (n at least
+    # element_count_floor) and yes only ever rises so, because the best of many passages is high
+    # by chance alone (pipeline.elements.count_adjusted). realdocs 2020/2022, element model with
+    # the 2019 quotes, partial 0.15: without it agreement 0.608/0.612, kappa 0.357/0.379, MAD
+    # 20.7/22.0, bias -8.5/-9.5, totals vs passages 0.75/0.64; with slope 0.5, reference 100, floor
+    # 50: 0.608/0.628, 0.357/0.406, 20.2/20.9, -9.6/-9.6, 0.30/0.57. Variants: yes lowered too
+    # (floor 25) 0.608/0.628, 0.359/0.408, bias -8.6/-8.2, totals vs passages 0.28/0.36, but on the
+    # demo a short policy's one 0.34 passage earned a full G2; reference 250: bias -1.1/-2.0,
+    # agreement 0.598/0.593; reference 60: bias -11.5/-11.1; slope 1: totals vs passages 0.05/0.18
+    # with bias -14.0/-12.9; thresholds only raised (floor = reference): totals vs passages
+    # 0.42/0.61. Floor 50 keeps partial at or above 0.11, never looser than the previous fixed 0.1.
+    # The median company-element reads 59 passages (quartiles 1 and 203).
+    element_reference_passages: int = 100
+    element_count_slope: float = 0.5  # 0: thresholds do not depend on the number of passages
+    element_count_floor: int = 50  # partial falls at most to what 50 passages would need
     # export (pipeline.export): the coverage and evidence tables are streamed this many companies
     # at a time; the files do not depend on it. Peak memory at N=1000 fell from 2,871 MB to
     # 1,012 MB with chunks of 50 (docs/benchmarks/pipeline.md, streaming export).
@@ -249,6 +267,10 @@ class Settings:
                                 f"{self.element_learned_yes}: need 0 <= partial <= yes <= 1")
         if self.element_min_chars < 0:
             raise SettingsError(f"element_min_chars={self.element_min_chars}: must be >= 0 characters")
+        if self.element_reference_passages < 1 or self.element_count_floor < 1 or self.element_count_slope < 0:
+            raise SettingsError(f"element_reference_passages={self.element_reference_passages}, element_count_floor="
+                                f"{self.element_count_floor}: must be >= 1 passage; element_count_slope="
+                                f"{self.element_count_slope}: must be >= 0")
         if self.element_learned_passages < 1:
             raise SettingsError(f"element_learned_passages={self.element_learned_passages}: must be >= 1")
         if self.element_cue_window < 0:

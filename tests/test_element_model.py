@@ -132,8 +132,8 @@ def test_a_criterion_no_document_type_is_assigned_to_is_read_everywhere(model):
     p16 = Criterion("rdr.P16", "rdr", "Encryption", category="P", family="rdr.P16", scope="services",
                     elements=(encryption,))
     assert not any("rdr.P16" in answers for answers in load_sources().values())
-    reads = E._learned_reads(_FakeModel({"P16.01": 0.9}), _passages(("We encrypt messages.", "terms")), (p16,))
-    assert reads["P16.01"].tolist() == [pytest.approx(0.9)]
+    reads, readable = E._learned_reads(_FakeModel({"P16.01": 0.9}), _passages(("We encrypt messages.", "terms")), (p16,))
+    assert reads["P16.01"].tolist() == [pytest.approx(0.9)] and readable == {"P16.01": 1}
 
 
 def test_a_passage_of_no_known_type_answers_and_the_gate_needs_the_column(model):
@@ -152,8 +152,9 @@ def test_the_same_text_in_two_document_types_is_kept_in_each():
     passages["passage_id"] = ["a1", "b2", "c3"]
     kept = _unique_passages(passages)
     assert sorted(kept["doctype"]) == ["privacy_policy", "terms"]  # the upper-case copy folds into b2
-    reads = E._learned_reads(_FakeModel({"P13.01": 0.9}), kept, (P13,))
+    reads, readable = E._learned_reads(_FakeModel({"P13.01": 0.9}), kept, (P13,))
     assert sorted(reads["P13.01"].tolist()) == [0.0, pytest.approx(0.9)]  # the privacy-policy copy answers
+    assert readable["P13.01"] == 1  # the terms' copy is not read for P13
 
 
 def test_a_reversed_element_is_no_on_a_negative_statement_and_partial_only_on_an_affirmative_one():
@@ -285,8 +286,26 @@ def test_the_shipped_model_folder_has_an_element_model_for_every_rdr_element():
 
 def test_a_fragment_answers_no_learned_element():
     passages = _passages(("250 channels, 7 days replay.", "other"),)
-    reads = E._learned_reads(_FakeModel({"P13.01": 0.9}), passages, (P13,), min_chars=40)
-    assert reads["P13.01"].tolist() == [0.0]
-    assert E._learned_reads(_FakeModel({"P13.01": 0.9}), passages, (P13,), min_chars=0)["P13.01"][0] > 0.8
+    reads, readable = E._learned_reads(_FakeModel({"P13.01": 0.9}), passages, (P13,), min_chars=40)
+    assert reads["P13.01"].tolist() == [0.0] and readable["P13.01"] == 0
+    assert E._learned_reads(_FakeModel({"P13.01": 0.9}), passages, (P13,), min_chars=0)[0]["P13.01"][0] > 0.8
     with pytest.raises(SettingsError, match="element_min_chars"):
         Settings.from_mapping({"element_min_chars": -1})
+
+
+def test_the_more_passages_an_element_reads_the_more_its_best_one_must_score():
+    model = _FakeModel({"P13.01": 0.4})
+    text = "Access to user data is limited to employees who need it for their job, reviewed yearly."
+    one = _passages((text, "privacy_policy"))
+    many = _passages(*[(f"{text} Clause {i}.", "privacy_policy") for i in range(400)])
+    # thresholds 0.5 / 0.35 hold at 100 passages; one passage counts as the floor of 50, where
+    # partial needs 0.28 and yes keeps its 0.5; among 400, partial needs 0.52
+    assert _assess(model, one)["P13.01"].result == "partial"
+    assert _assess(model, many)["P13.01"].result == "no disclosure found"
+    assert _assess(model, many, count_slope=0.0)["P13.01"].result == "partial"
+    assert _assess(_FakeModel({"P13.01": 0.6}), many)["P13.01"].result == "partial"  # yes needs 0.67 among 400
+    assert _assess(_FakeModel({"P13.01": 0.6}), many, count_slope=0.0)["P13.01"].result == "yes"
+    assert E.count_adjusted(0.35, 100, 100, 0.5) == pytest.approx(0.35)
+    assert E.count_adjusted(0.35, 1, 100, 0.5, floor=50) == E.count_adjusted(0.35, 50, 100, 0.5)
+    with pytest.raises(SettingsError, match="element_count_slope"):
+        Settings.from_mapping({"element_count_slope": -1})
