@@ -15,6 +15,8 @@ with their kind, and never tagged or quoted.
 'prose'
 >>> passage_kind("Orielle Mobile Networks S.A.")  # the full stop is the legal form's, not a sentence's
 'title'
+>>> passage_kind("What Personal Information About Customers Does Amazon Collect?")  # a question heading
+'title'
 """
 from __future__ import annotations
 
@@ -54,7 +56,10 @@ _CALL_TO_ACTION = re.compile(
     r"^(?:browse|shop|buy|start your|order|sign (?:up|in)|log ?in|register|subscribe|download|learn more|read more|find out"
     r"|see (?:all|more)|view (?:all|more)|explore|discover|get (?:started|the app)|try|join|switch|upgrade|compare"
     r"|contact sales|go to|click here|more info)\b", re.I)
-_SENTENCE_END = re.compile(r"[.!?;:]['\")\]]?$")
+_SENTENCE_END = re.compile(r"[.!?;:\u3002\uff01\uff1f\uff1b\uff1a]['\")\]\u300d\u300f]?$")  # and CJK 。！？；：
+# A postal address block ("Twitter International Company Attn: Data Protection Officer One
+# Cumberland Place ... IRELAND", "Amazon.com, Inc. P.O. Box 81226 Seattle, WA"): contact details.
+_POSTAL = re.compile(r"\battn\b\.?\s*:|\bp\.?\s?o\.?\s?box\s+\d", re.I)
 # A name line ends in its legal form's abbreviation ("Orielle Mobile Networks S.A.", "Acme, Inc."),
 # whose full stop ends no sentence.
 _LEGAL_FORM_END = re.compile(r"(?:^|[\s,])(?:inc|ltd|llc|plc|corp|co|s\.\s?a|n\.\s?v|b\.\s?v|s\.\s?p\.\s?a|s\.\s?a\.\s?s|"
@@ -79,6 +84,10 @@ def passage_kind(text: str, block_kind: str = "p") -> str:
     sentence = bool(_SENTENCE_END.search(line))
     if sentence and _LEGAL_FORM_END.search(line) and _title_like(words):
         sentence = False  # a name line
+    if not sentence and _POSTAL.search(line):
+        return "boilerplate"
+    if sentence and line.endswith("?") and len(words) <= 12 and _title_like(words) and block_kind != "table":
+        return "navigation" if block_kind == "li" else "title"  # "What Information Can I Access?"
     if len(words) <= 8 and _CALL_TO_ACTION.match(line) and not sentence:
         return "navigation"
     if block_kind == "table":

@@ -50,6 +50,16 @@ def test_bold_only_paragraph_is_a_heading_like_in_html():
     ]
 
 
+def test_an_italic_label_alone_is_a_heading_but_italic_words_in_a_sentence_are_not():
+    assert blocks("# Terms\n\n_Other general terms_\n\nYou must be 13.\n\n_Note:_ we may\n\n*Read this.*\n") == [
+        ("heading", "Terms", ("Terms",)),
+        ("heading", "Other general terms", ("Terms", "Other general terms")),
+        ("p", "You must be 13.", ("Terms", "Other general terms")),
+        ("p", "Note: we may", ("Terms", "Other general terms")),
+        ("p", "Read this.", ("Terms", "Other general terms")),
+    ]
+
+
 def test_list_items_are_li_blocks_with_their_own_text():
     got = blocks(
         "# Rights\n\nYou may:\n\n* access your data\n* delete it\n  * in the app\n  * by email\n"

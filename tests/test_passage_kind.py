@@ -28,6 +28,16 @@ from pipeline.store import Workspace
     ("your name and email address", "li", "list_item"),
     ("We collect the information you give us when you create an account.", "p", "prose"),
     ("We may share data with law enforcement when legally required", "p", "prose"),
+    # markup-less headings and contact blocks of real policies (realdocs)
+    ("What Personal Information About Customers Does Amazon Collect?", "p", "title"),
+    ("HOW WILL WE NOTIFY YOU OF CHANGES?", "p", "title"),
+    ("What Information Can I Access?", "li", "navigation"),  # a table of contents entry
+    ("Can I delete my account?", "p", "prose"),  # a question in sentence case is not title-like
+    ("Twitter International Company Attn: Data Protection Officer One Cumberland Place, Fenian Street "
+     "Dublin 2, D02 AX07 IRELAND", "p", "boilerplate"),
+    ("Amazon.com, Inc. P.O. Box 81226 Seattle, WA 98108-1226 https://www.amazon.com", "p", "boilerplate"),
+    ("Write to our Data Protection Officer, Attn: Privacy, at the address below.", "p", "prose"),
+    ("我们非常重视信息安全，我们成立了专责团队负责研发和应用多种安全技术和程序等。", "p", "prose"),
 ])
 def test_passage_kind(text, block, kind):
     assert passage_kind(text, block) == kind

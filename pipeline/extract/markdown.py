@@ -118,13 +118,15 @@ class _Builder:
             if text:
                 self.open[-1].append(text)
             return
-        # "**Label**" alone, or before a line break, is a heading (html.py's bold-label rule).
+        # "**Label**" alone, or before a line break, is a heading (html.py's bold-label rule);
+        # so is a paragraph that is one "_italic label_" ("_Other general terms_", WeChat's terms).
         tokens = [t for t in children if t.type != "text" or t.content]
-        if tokens and tokens[0].type == "strong_open":
-            end = next(i for i, t in enumerate(tokens) if t.type == "strong_close")
+        if tokens and tokens[0].type in ("strong_open", "em_open"):
+            close = tokens[0].type.replace("_open", "_close")
+            end = next(i for i, t in enumerate(tokens) if t.type == close)
             label = _one_line(tokens[1:end])
             rest = tokens[end + 1:]
-            if _is_label(label) and (not rest or _is_break(rest[0])):
+            if _is_label(label) and (not rest or tokens[0].type == "strong_open" and _is_break(rest[0])):
                 self.heading(label, 7)
                 self.add(_clean(_inline(rest)), "p")
                 return
