@@ -78,7 +78,9 @@ def _element_model_lines(meta: dict) -> list[str]:
             f"{info.get('bytes', 0) / 1e6:.1f} MB, trained in {info['train_seconds']} s): one class-balanced logistic "
             f"regression per element (C={params.get('C', 4.0)}) over TF-IDF word 1-2-grams, for the "
             f"{info['elements']} elements of {', '.join(params.get('frameworks', ['rdr']))} with at least "
-            f"{params.get('min_positives', 3)} examples, learned from RDR's evidence quotes and the written element "
+            f"{params.get('min_positives', 3)} examples, learned from RDR's evidence quotes"
+            f"{' (2020 and 2022, and the 2019 researchers’ comments mapped by `corpora/elements/rdr-2019-crosswalk.yaml`)' if params.get('rdr2019') else ''}"
+            " and the written element "
             "examples of `corpora/elements/`, with near misses and the labelled passages that answer no RDR question "
             f"({', '.join(params.get('negatives', ['labels']))}) as negatives (`pipeline/model/element_model.py`). "
             "`hrdc evaluate realdocs` trains its own without the quotes of the companies it evaluates.", ""]
