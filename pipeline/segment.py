@@ -17,6 +17,9 @@ from pipeline.passage_kind import passage_kind
 from pipeline.records import Block, Extraction, Passage, PassageSizes, stable_id
 
 _LINE = re.compile(r"[^\n]+")
+# A paragraph that is a list item without list markup: "· our affiliates", "(ii) your device
+# identifiers", "b) any third-party services", as policies converted from HTML or PDF have them.
+_ITEM_START = re.compile(r"^\s*(?:[\u00b7\u2022\u25aa\u25e6\u2023\u2013-]\s|\(?(?:[ivx]{1,4}|[a-z])\)\s|\(\d{1,2}\)\s|\d{1,2}\)\s)", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -47,15 +50,18 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _units(blocks: tuple[Block, ...]) -> list[list[Block]]:
-    """Group blocks into passage candidates: a list stays with its lead-in paragraph."""
+    """Group blocks into passage candidates: a list stays with its lead-in paragraph (one that
+    ends in ":"), and so do paragraphs that are list items without list markup."""
     units: list[list[Block]] = []
     for block in blocks:
         if block.kind == "heading":
             continue
         last = units[-1][-1] if units else None
+        item = block.kind == "li" or block.kind == "p" and bool(_ITEM_START.match(block.text))
         joins = (
-            last is not None and block.kind == "li" and last.page == block.page and last.section == block.section
-            and (last.kind == "li" or last.text.rstrip().endswith(":"))
+            last is not None and item and last.page == block.page and last.section == block.section
+            and (last.kind == "li" or last.text.rstrip().endswith(":") or len(units[-1]) > 1
+                 or bool(_ITEM_START.match(last.text)) and block.kind == "p")
         )
         if joins:
             units[-1].append(block)
@@ -82,8 +88,10 @@ def _chunks(spans: list[tuple[int, int]], text: str, max_sentences: int, max_cha
     first = None
     for i, (start, end) in enumerate(spans):
         if first is not None and (i - first >= max_sentences or end - spans[first][0] > max_chars):
-            out.append((spans[first][0], spans[i - 1][1], first, i - 1))
-            first = None
+            # a lead-in ("... for the following purposes:") opens the next chunk, with its list
+            cut = i - 1 if i - 1 > first and text[spans[i - 1][0]:spans[i - 1][1]].rstrip().endswith(":") else i
+            out.append((spans[first][0], spans[cut - 1][1], first, cut - 1))
+            first = cut if cut < i else None
         if first is None:
             first = i
     if first is not None:

@@ -38,6 +38,11 @@ from pipeline.store import Workspace
     ("Amazon.com, Inc. P.O. Box 81226 Seattle, WA 98108-1226 https://www.amazon.com", "p", "boilerplate"),
     ("Write to our Data Protection Officer, Attn: Privacy, at the address below.", "p", "prose"),
     ("我们非常重视信息安全，我们成立了专责团队负责研发和应用多种安全技术和程序等。", "p", "prose"),
+    ("1.2. Enforcement and breach (or potential breach) of this Policy", "p", "title"),
+    ("11.2 How long are those cookies stored on your device", "p", "title"),
+    ("topWHAT TYPES OF INFORMATION WE COLLECT ABOUT YOU", "p", "title"),  # "top" glued from a back-to-top link
+    ("2. We keep your data for 30 days after you close your account.", "p", "prose"),
+    ("WE DO NOT SELL YOUR PERSONAL INFORMATION TO ANYONE.", "p", "prose"),  # shouting, but a sentence
 ])
 def test_passage_kind(text, block, kind):
     assert passage_kind(text, block) == kind

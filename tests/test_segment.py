@@ -89,3 +89,27 @@ def test_walls_give_no_passages():
 def test_bad_limits_are_rejected():
     with pytest.raises(ValueError, match="max_sentences"):
         PassageSizes(max_sentences=0)
+
+
+def test_unmarked_list_items_stay_with_their_lead_in():
+    extraction = _extraction([
+        ("We may share personal information with:", "p", ("Sharing",), 1),
+        ("(i) our affiliates, for the purposes in this policy;", "p", ("Sharing",), 1),
+        ("(ii) service providers who process it for us.", "p", ("Sharing",), 1),
+        ("\u00b7 auditors and professional advisers.", "p", ("Sharing",), 1),
+        ("We never sell it.", "p", ("Sharing",), 1),
+        ("(a) is not a list item when nothing introduces it: a new paragraph.", "p", ("Other",), 2),
+    ])
+    texts = [p.text for p in segment(extraction, "abc", PassageSizes(max_sentences=8, max_chars=1200))]
+    assert texts[0].startswith("We may share personal information with:") and texts[0].endswith("advisers.")
+    assert texts[1:] == ["We never sell it.", "(a) is not a list item when nothing introduces it: a new paragraph."]
+
+
+def test_a_lead_in_opens_the_next_passage_instead_of_ending_one():
+    extraction = _extraction([
+        ("We collect your name. We use it for these purposes:", "p", ("Use",), 1),
+        ("Delivering orders.", "li", ("Use",), 1),
+        ("Preventing fraud.", "li", ("Use",), 1),
+    ])
+    texts = [" ".join(p.text.split()) for p in segment(extraction, "abc", PassageSizes(max_sentences=2, max_chars=1200))]
+    assert texts == ["We collect your name.", "We use it for these purposes: Delivering orders.", "Preventing fraud."]
