@@ -196,7 +196,6 @@ def assess_elements(
     learned_min_chars: int = 0,
     reference_passages: int = Settings.element_reference_passages,
     count_slope: float = Settings.element_count_slope,
-    count_floor: int = Settings.element_count_floor,
 ) -> list[ElementResult]:
     """Answer every element of ``criteria`` (RDR indicators) for one company.
 
@@ -214,9 +213,8 @@ def assess_elements(
     ``learned_partial`` instead of the matcher's score against ``yes_match`` and ``partial_match``;
     with ``doctype_gate`` only in the documents whose type can answer its indicator
     (``corpora/sources.yaml``; ``passages`` then carry a ``doctype`` column), and only
-    passages of at least ``learned_min_chars`` characters. The two probabilities are for a
-    company with ``reference_passages`` readable passages for the element and move with the
-    number it has (:func:`count_adjusted`; ``learned_yes`` only upwards).
+    passages of at least ``learned_min_chars`` characters. The two probabilities hold for up to
+    ``reference_passages`` readable passages for the element and rise beyond (:func:`count_adjusted`).
     """
     services = company_services(company_type, services)
     by_criterion = {c: g for c, g in tags.groupby("criterion", sort=False)} if len(tags) else {}
@@ -244,11 +242,8 @@ def assess_elements(
                 continue
             if element.id in reads:
                 match, (qualified, negative) = reads[element.id], learned_flags
-                n = readable[element.id]
-                partial_t = count_adjusted(learned_partial, n, reference_passages, count_slope, count_floor)
-                # "yes" is only ever raised: lowered for a short policy it gave a full G2
-                # (board, executive and management oversight) on one 0.34 passage
-                yes_t = max(learned_yes, count_adjusted(learned_yes, n, reference_passages, count_slope, count_floor))
+                yes_t, partial_t = (count_adjusted(t, readable[element.id], reference_passages, count_slope)
+                                    for t in (learned_yes, learned_partial))
                 needed = learned_passages
             elif group is not None and len(group):
                 match = scores[:, lexical.index(element)]
@@ -280,23 +275,24 @@ def _flags(candidates: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return ~(future | negative), negative
 
 
-def count_adjusted(threshold: float, n: int, reference: int, slope: float, floor: int = 1) -> float:
-    """``threshold`` for the best of ``n`` passages when it was set for the best of ``reference``.
+def count_adjusted(threshold: float, n: int, reference: int, slope: float) -> float:
+    """``threshold``, set for the best of up to ``reference`` passages, for the best of ``n``.
 
-    The best of many passages scores higher by chance alone, so a long policy would earn partial
-    credit on elements it never addresses and totals would follow the amount of text. The
-    threshold moves by ``slope * ln(n / reference)`` on the log-odds scale (``slope`` 1 holds the
-    chance of a false answer constant when the scores' tail is logistic); fewer than ``floor``
-    passages count as ``floor``.
+    The best of many passages scores higher by chance alone, so a long policy would earn credit
+    on elements it never addresses and totals would follow the amount of text. Beyond
+    ``reference`` passages the threshold rises by ``slope * ln(n / reference)`` on the log-odds
+    scale (``slope`` 1 would hold the chance of a false answer constant when the scores' tail is
+    logistic). It is never lowered: lowered for short policies, it credited passages that a
+    blind reader mostly rejected, and gave a full G2 on one 0.34 passage.
 
     >>> round(count_adjusted(0.15, 100, 100, 0.5), 3), round(count_adjusted(0.15, 400, 100, 0.5), 3)
     (0.15, 0.261)
-    >>> round(count_adjusted(0.15, 3, 100, 0.5, floor=50), 3)  # as for 50 passages
-    0.111
+    >>> count_adjusted(0.15, 3, 100, 0.5)
+    0.15
     """
-    if slope == 0 or threshold <= 0 or threshold >= 1:
+    if slope == 0 or n <= reference or threshold <= 0 or threshold >= 1:
         return threshold
-    shift = slope * float(np.log(max(n, floor, 1) / reference))
+    shift = slope * float(np.log(n / reference))
     return float(1.0 / (1.0 + np.exp(-(np.log(threshold / (1.0 - threshold)) + shift))))
 
 

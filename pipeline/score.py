@@ -94,7 +94,6 @@ class ScoringRules:
     #: ``element_reference_passages``: higher), :func:`pipeline.elements.count_adjusted`.
     element_reference_passages: int = Settings.element_reference_passages
     element_count_slope: float = Settings.element_count_slope
-    element_count_floor: int = Settings.element_count_floor
 
     @classmethod
     def from_settings(cls, settings) -> "ScoringRules":
@@ -198,8 +197,7 @@ def score_by_elements(
         passages=_unique_passages(passages), learned_yes=rules.element_learned_yes,
         learned_partial=rules.element_learned_partial, learned_passages=rules.element_learned_passages,
         doctype_gate=rules.element_doctype_gate, learned_min_chars=rules.element_min_chars,
-        reference_passages=rules.element_reference_passages, count_slope=rules.element_count_slope,
-        count_floor=rules.element_count_floor)
+        reference_passages=rules.element_reference_passages, count_slope=rules.element_count_slope)
     answers = indicator_verdicts(results, criteria)
     counts = supporting.groupby("criterion")["_text_key"].nunique() if len(supporting) else pd.Series(dtype=int)
     by_criterion: dict[str, list] = {}

@@ -192,23 +192,21 @@ class Settings:
     # 0.368/0.398 at 40, 0.375/0.405 at 60, 0.381/0.412 at 100 (list items such as "Email address"
     # would be lost beyond about 40); MAD and bias within 0.3 and 0.8 points throughout.
     element_min_chars: int = 40
-    # The two probabilities above hold for a company whose documents give the element
-    # element_reference_passages readable passages; for n passages partial moves by
-    # element_count_slope * ln(n / reference) on the log-odds scale (n at least
-    # element_count_floor) and yes only ever rises so, because the best of many passages is high
-    # by chance alone (pipeline.elements.count_adjusted). realdocs 2020/2022, element model with
-    # the 2019 quotes, partial 0.15: without it agreement 0.608/0.612, kappa 0.357/0.379, MAD
-    # 20.7/22.0, bias -8.5/-9.5, totals vs passages 0.75/0.64; with slope 0.5, reference 100, floor
-    # 50: 0.608/0.628, 0.357/0.406, 20.2/20.9, -9.6/-9.6, 0.30/0.57. Variants: yes lowered too
-    # (floor 25) 0.608/0.628, 0.359/0.408, bias -8.6/-8.2, totals vs passages 0.28/0.36, but on the
-    # demo a short policy's one 0.34 passage earned a full G2; reference 250: bias -1.1/-2.0,
-    # agreement 0.598/0.593; reference 60: bias -11.5/-11.1; slope 1: totals vs passages 0.05/0.18
-    # with bias -14.0/-12.9; thresholds only raised (floor = reference): totals vs passages
-    # 0.42/0.61. Floor 50 keeps partial at or above 0.11, never looser than the previous fixed 0.1.
-    # The median company-element reads 59 passages (quartiles 1 and 203).
+    # The two probabilities above hold for up to element_reference_passages readable passages
+    # for an element; beyond, they rise by element_count_slope * ln(n / reference) on the
+    # log-odds scale, because the best of many passages is high by chance alone
+    # (pipeline.elements.count_adjusted). realdocs 2020/2022, element model with the 2019 quotes
+    # and the near misses, partial 0.15: without it, totals followed the number of passages at
+    # 0.75/0.64 (earlier model); slope 0.5, reference 100: agreement 0.611/0.614, kappa
+    # 0.365/0.385, MAD 20.0/22.2, bias -8.5/-8.9, totals vs passages 0.27/0.75, total Spearman
+    # 0.35/0.43. Lowering them too for fewer passages (floor 50 passages) gave 0.607/0.622,
+    # 0.362/0.400, bias -7.6/-7.8, totals 0.12/0.46, but a blind reader rejected 18 of 25 quotes
+    # at p <= 0.2 (their share of quotes rose), and on the demo a short policy's one 0.34 passage
+    # earned a full G2. Reference 250 (earlier model, lowering too): bias -1.1/-2.0; slope 1:
+    # totals vs passages 0.05/0.18 with bias -14.0/-12.9. The median company-element reads 59
+    # passages (quartiles 1 and 203).
     element_reference_passages: int = 100
     element_count_slope: float = 0.5  # 0: thresholds do not depend on the number of passages
-    element_count_floor: int = 50  # partial falls at most to what 50 passages would need
     # export (pipeline.export): the coverage and evidence tables are streamed this many companies
     # at a time; the files do not depend on it. Peak memory at N=1000 fell from 2,871 MB to
     # 1,012 MB with chunks of 50 (docs/benchmarks/pipeline.md, streaming export).
@@ -267,10 +265,9 @@ class Settings:
                                 f"{self.element_learned_yes}: need 0 <= partial <= yes <= 1")
         if self.element_min_chars < 0:
             raise SettingsError(f"element_min_chars={self.element_min_chars}: must be >= 0 characters")
-        if self.element_reference_passages < 1 or self.element_count_floor < 1 or self.element_count_slope < 0:
-            raise SettingsError(f"element_reference_passages={self.element_reference_passages}, element_count_floor="
-                                f"{self.element_count_floor}: must be >= 1 passage; element_count_slope="
-                                f"{self.element_count_slope}: must be >= 0")
+        if self.element_reference_passages < 1 or self.element_count_slope < 0:
+            raise SettingsError(f"element_reference_passages={self.element_reference_passages}: must be >= 1 passage; "
+                                f"element_count_slope={self.element_count_slope}: must be >= 0")
         if self.element_learned_passages < 1:
             raise SettingsError(f"element_learned_passages={self.element_learned_passages}: must be >= 1")
         if self.element_cue_window < 0:

@@ -298,14 +298,34 @@ def test_the_more_passages_an_element_reads_the_more_its_best_one_must_score():
     text = "Access to user data is limited to employees who need it for their job, reviewed yearly."
     one = _passages((text, "privacy_policy"))
     many = _passages(*[(f"{text} Clause {i}.", "privacy_policy") for i in range(400)])
-    # thresholds 0.5 / 0.35 hold at 100 passages; one passage counts as the floor of 50, where
-    # partial needs 0.28 and yes keeps its 0.5; among 400, partial needs 0.52
+    # thresholds 0.5 / 0.35 hold up to 100 passages; among 400 yes needs 0.67 and partial 0.52
     assert _assess(model, one)["P13.01"].result == "partial"
     assert _assess(model, many)["P13.01"].result == "no disclosure found"
     assert _assess(model, many, count_slope=0.0)["P13.01"].result == "partial"
-    assert _assess(_FakeModel({"P13.01": 0.6}), many)["P13.01"].result == "partial"  # yes needs 0.67 among 400
+    assert _assess(_FakeModel({"P13.01": 0.6}), one)["P13.01"].result == "yes"
+    assert _assess(_FakeModel({"P13.01": 0.6}), many)["P13.01"].result == "partial"
     assert _assess(_FakeModel({"P13.01": 0.6}), many, count_slope=0.0)["P13.01"].result == "yes"
-    assert E.count_adjusted(0.35, 100, 100, 0.5) == pytest.approx(0.35)
-    assert E.count_adjusted(0.35, 1, 100, 0.5, floor=50) == E.count_adjusted(0.35, 50, 100, 0.5)
+    assert E.count_adjusted(0.35, 100, 100, 0.5) == E.count_adjusted(0.35, 1, 100, 0.5) == 0.35
     with pytest.raises(SettingsError, match="element_count_slope"):
         Settings.from_mapping({"element_count_slope": -1})
+
+
+def test_a_near_miss_is_a_negative_only_for_the_elements_it_rejects():
+    own = "We set cookies on our own website to remember your settings and measure visits."
+    positives = [ElementExample(t, frozenset({"P03a.02"}), "a") for t in (
+        "We collect information through cookies we set on our website when you visit it.",
+        "Our site uses cookies to collect details of your visits, such as pages viewed.",
+        "We use cookies and similar technologies on our website to collect usage information.")]
+    third = [ElementExample(t, frozenset({"P09.01"}), "b") for t in (
+        "Our ad tags on other companies' websites tell us which of those sites you visited.",
+        "Through our social plug-ins embedded on third-party sites we receive the page you were on.",
+        "Partner websites that use our analytics send us information about your visits to them.")]
+    chatter = [ElementExample(t, frozenset(), "n") for t in ("Invoices are payable within 30 days.", "Our offices are in Lisbon.")]
+    near = lambda exhaustive: ElementExample(own, frozenset(), "hrdc-authors", frozenset({"P09.01"}), exhaustive)
+    assert near(False).judged("P09.01") and not near(False).judged("P03a.02") and near(True).judged("P03a.02")
+    scores = {}
+    for exhaustive in (True, False):
+        m = ElementModel(min_positives=2, prune=0.0).fit(positives + third + chatter + [near(exhaustive)] * 3)
+        scores[exhaustive] = m.predict_proba([own], ["P03a.02", "P09.01"])[0]
+    assert scores[False][0] > scores[True][0]  # no longer taught that own-site cookies answer nothing
+    assert scores[False][1] < 0.5  # still not third-party collection

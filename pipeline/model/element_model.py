@@ -54,9 +54,18 @@ class ElementModelError(RuntimeError):
 
 @dataclass(frozen=True)
 class ElementExample:
+    """One passage and the elements it answers. ``exhaustive`` (the default) makes it a negative
+    for every other element; a near miss (``exhaustive=False``) is one only for ``rejected``."""
+
     text: str
     elements: frozenset[str]
     group: str  # the company (RDR quotes) or "hrdc-authors"
+    rejected: frozenset[str] = frozenset()
+    exhaustive: bool = True
+
+    def judged(self, element_id: str) -> bool:
+        """Whether this example says anything about ``element_id``."""
+        return self.exhaustive or element_id in self.elements or element_id in self.rejected
 
 
 def rdr_quote_examples(path: Path, exclude_companies: Iterable[str] = ()) -> list[ElementExample]:
@@ -127,8 +136,11 @@ def rdr2019_quote_examples(folder: Path, exclude_companies: Iterable[str] = (), 
 
 def written_examples(folder: Path = CORPORA_DIR / "elements") -> list[ElementExample]:
     """The written element examples of ``corpora/elements/*.jsonl``: positives for the elements
-    they name, near misses (``rejected_elements``) with no element."""
-    return [ElementExample(row["text"], frozenset(row.get("elements", ())), "hrdc-authors")
+    they name; a near miss (``exhaustive: false``) is a negative only for its
+    ``rejected_elements`` (it may answer another element: cookies on the company's own site are
+    no answer to P9's third-party collection but are one to P3a's)."""
+    return [ElementExample(row["text"], frozenset(row.get("elements", ())), "hrdc-authors",
+                           frozenset(row.get("rejected_elements", ())), bool(row.get("exhaustive", True)))
             for file in sorted(Path(folder).glob("*.jsonl")) for _, row in iter_jsonl(file)]
 
 
@@ -150,9 +162,12 @@ class ElementModel:
         self.elements_ = sorted(eid for eid, n in counts.items() if n >= self.min_positives)
         self.counts_ = {eid: counts[eid] for eid in self.elements_}
         weights, bias = np.zeros((X.shape[1], len(self.elements_)), np.float32), np.zeros(len(self.elements_), np.float32)
+        partial = [i for i, e in enumerate(examples) if not e.exhaustive]
         for j, eid in enumerate(self.elements_):
             y = np.fromiter((eid in e.elements for e in examples), bool, len(examples))
-            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000).fit(X, y)
+            rows = np.ones(len(examples), bool)
+            rows[[i for i in partial if not examples[i].judged(eid)]] = False
+            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000).fit(X[rows], y[rows])
             weights[:, j], bias[j] = lr.coef_[0], lr.intercept_[0]
         weights[np.abs(weights) < self.prune] = 0.0
         self.weights_, self.bias_ = sp.csc_matrix(weights), bias
@@ -208,7 +223,8 @@ def train_element_model(quotes: Path, exclude_companies: Iterable[str] = (), fra
     found = rdr_quote_examples(quotes, exclude_companies)
     if rdr2019:
         found = _merge_texts(found + rdr2019_quote_examples(Path(quotes).parent / "2019-index", exclude_companies))
-    examples = [ElementExample(e.text, e.elements & wanted, e.group) for e in found + written_examples()]
+    examples = [ElementExample(e.text, e.elements & wanted, e.group, e.rejected, e.exhaustive)
+                for e in found + written_examples()]
     return ElementModel(**params).fit(examples + negative_examples(negatives))
 
 
