@@ -81,6 +81,6 @@ def _element_model_lines(meta: dict) -> list[str]:
             f"{params.get('min_positives', 3)} examples, learned from RDR's evidence quotes"
             f"{' (2020 and 2022, and the 2019 researchers’ comments mapped by `corpora/elements/rdr-2019-crosswalk.yaml`)' if params.get('rdr2019') else ''}"
             " and the written element "
-            "examples of `corpora/elements/`, with near misses and the labelled passages that answer no RDR question "
+            "examples of `corpora/elements/`, with near misses (each a negative for the element it rejects) and the labelled passages that answer no RDR question "
             f"({', '.join(params.get('negatives', ['labels']))}) as negatives (`pipeline/model/element_model.py`). "
             "`hrdc evaluate realdocs` trains its own without the quotes of the companies it evaluates.", ""]
