@@ -56,6 +56,7 @@ _CALL_TO_ACTION = re.compile(
     r"^(?:browse|shop|buy|start your|order|sign (?:up|in)|log ?in|register|subscribe|download|learn more|read more|find out"
     r"|see (?:all|more)|view (?:all|more)|explore|discover|get (?:started|the app)|try|join|switch|upgrade|compare"
     r"|contact sales|go to|click here|more info)\b", re.I)
+_QUESTION_END = re.compile(r"\?['\")\]]?$")
 _SENTENCE_END = re.compile(r"[.!?;:\u3002\uff01\uff1f\uff1b\uff1a]['\")\]\u300d\u300f]?$")  # and CJK 。！？；：
 # A postal address block ("Twitter International Company Attn: Data Protection Officer One
 # Cumberland Place ... IRELAND", "Amazon.com, Inc. P.O. Box 81226 Seattle, WA"): contact details.
@@ -86,9 +87,10 @@ def passage_kind(text: str, block_kind: str = "p") -> str:
     sentence = bool(_SENTENCE_END.search(line))
     if sentence and _LEGAL_FORM_END.search(line) and _title_like(words):
         sentence = False  # a name line
-    if not sentence and _POSTAL.search(line):
+    one_line = "\n" not in text.strip()  # a lead-in joined with its list is judged as a whole
+    if one_line and not sentence and _POSTAL.search(line):
         return "boilerplate"
-    if sentence and line.endswith("?") and len(words) <= 12 and _title_like(words) and block_kind != "table":
+    if sentence and _QUESTION_END.search(line) and _title_like(words) and block_kind != "table":
         return "navigation" if block_kind == "li" else "title"  # "What Information Can I Access?"
     if len(words) <= 8 and _CALL_TO_ACTION.match(line) and not sentence:
         return "navigation"
@@ -98,7 +100,7 @@ def passage_kind(text: str, block_kind: str = "p") -> str:
         return "navigation" if block_kind == "li" else "title"  # "Halcyra, Inc." is a name line
     if block_kind == "li":
         return "list_item"
-    if not sentence and len(words) <= 15 and (_SECTION_NUMBER.match(line) or _mostly_upper(line)):
+    if one_line and not sentence and len(words) <= 15 and (_SECTION_NUMBER.match(line) or _mostly_upper(line)):
         return "title"  # a numbered or upper-case heading that lost its markup
     if not sentence and len(words) <= 6:
         return "title"  # a label or a chart caption, not a statement

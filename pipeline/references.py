@@ -14,6 +14,8 @@ other names denote the same company ("Meta" and "Facebook").
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import csv
 import math
 import os
@@ -158,6 +160,20 @@ def match_references(references: pd.DataFrame, companies: Iterable[str], aliases
     found = refs["published_company"].map(lambda n: wanted.get(groups.get(name_key(n), name_key(n)), []))
     out = refs.assign(company=found).explode("company").dropna(subset=["company"])
     return out.reset_index(drop=True)
+
+
+def company_identity(name: str, aliases: pd.DataFrame | None = None) -> str:
+    """One key per company across spellings and renames: :func:`name_key` mapped through
+    ``aliases`` (default :func:`bundled_aliases`): "AT&T" and "ATT", "Facebook" and "Meta",
+    "Verizon Media" and "Yahoo" are one company."""
+    groups = _alias_groups(aliases) if aliases is not None else _bundled_groups()
+    key = name_key(name)
+    return groups.get(key, key)
+
+
+@lru_cache(maxsize=1)
+def _bundled_groups() -> dict[str, str]:
+    return _alias_groups(bundled_aliases())
 
 
 def _alias_groups(aliases: pd.DataFrame) -> dict[str, str]:

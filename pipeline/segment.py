@@ -19,7 +19,8 @@ from pipeline.records import Block, Extraction, Passage, PassageSizes, stable_id
 _LINE = re.compile(r"[^\n]+")
 # A paragraph that is a list item without list markup: "· our affiliates", "(ii) your device
 # identifiers", "b) any third-party services", as policies converted from HTML or PDF have them.
-_ITEM_START = re.compile(r"^\s*(?:[\u00b7\u2022\u25aa\u25e6\u2023\u2013-]\s|\(?(?:[ivx]{1,4}|[a-z])\)\s|\(\d{1,2}\)\s|\d{1,2}\)\s)", re.I)
+_ITEM_START = re.compile(r"^\s*(?!\(c\)\s*(?:\d|\u00a9))(?:[\u00b7\u2022\u25aa\u25e6\u2023\u2013-]\s|\(?(?:[ivx]{1,4}|[a-z])\)\s"
+                         r"|\(\d{1,2}\)\s|\d{1,2}\)\s)", re.I)  # "(c) 2024 Acme" is a copyright line
 
 
 @lru_cache(maxsize=1)
@@ -88,8 +89,10 @@ def _chunks(spans: list[tuple[int, int]], text: str, max_sentences: int, max_cha
     first = None
     for i, (start, end) in enumerate(spans):
         if first is not None and (i - first >= max_sentences or end - spans[first][0] > max_chars):
-            # a lead-in ("... for the following purposes:") opens the next chunk, with its list
-            cut = i - 1 if i - 1 > first and text[spans[i - 1][0]:spans[i - 1][1]].rstrip().endswith(":") else i
+            # a lead-in ("... for the following purposes:") opens the next chunk, with its list,
+            # when the two fit in one
+            lead_in = text[spans[i - 1][0]:spans[i - 1][1]].rstrip().endswith(":")
+            cut = i - 1 if lead_in and i - 1 > first and end - spans[i - 1][0] <= max_chars else i
             out.append((spans[first][0], spans[cut - 1][1], first, cut - 1))
             first = cut if cut < i else None
         if first is None:

@@ -265,9 +265,10 @@ class Settings:
                                 f"{self.element_learned_yes}: need 0 <= partial <= yes <= 1")
         if self.element_min_chars < 0:
             raise SettingsError(f"element_min_chars={self.element_min_chars}: must be >= 0 characters")
-        if self.element_reference_passages < 1 or self.element_count_slope < 0:
-            raise SettingsError(f"element_reference_passages={self.element_reference_passages}: must be >= 1 passage; "
-                                f"element_count_slope={self.element_count_slope}: must be >= 0")
+        if self.element_reference_passages < 1:
+            raise SettingsError(f"element_reference_passages={self.element_reference_passages}: must be >= 1 passage")
+        if self.element_count_slope < 0:
+            raise SettingsError(f"element_count_slope={self.element_count_slope}: must be >= 0")
         if self.element_learned_passages < 1:
             raise SettingsError(f"element_learned_passages={self.element_learned_passages}: must be >= 1")
         if self.element_cue_window < 0:

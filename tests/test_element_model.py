@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline import elements as E
-from pipeline.model.element_model import (ElementExample, ElementModel, ElementModelError, company_key,
+from pipeline.model.element_model import (ElementExample, ElementModel, ElementModelError,
                                           load_element_model, load_rdr2019_crosswalk, rdr2019_quote_examples,
                                           rdr_quote_examples, save_element_model)
 from pipeline.score import ScoringRules
@@ -258,10 +258,34 @@ def test_shipped_2019_crosswalk_names_2020_elements():
     assert all(set(parts) <= {"*", "F", "P"} for parts in mapping.values())
 
 
-def test_company_key_joins_rdr_spellings():
-    assert company_key("AT&T") == company_key("ATT")
-    assert company_key("América Móvil") == company_key("AmericaMovil")
-    assert company_key("Mail.Ru") == company_key("MailRu") != company_key("Yandex")
+def test_held_out_companies_are_matched_across_spellings_and_renames(tmp_path):
+    from pipeline.references import company_identity
+
+    assert company_identity("AT&T") == company_identity("ATT")
+    assert company_identity("América Móvil") == company_identity("AmericaMovil")
+    assert company_identity("Facebook") == company_identity("Meta") != company_identity("Yandex")
+    file = tmp_path / "quotes.jsonl"
+    file.write_text("\n".join(json.dumps(r) for r in (
+        {"company": "Facebook", "text": "We limit staff access to your data.", "elements": ["P13.01"]},
+        {"company": "Yandex", "text": "Auditors review us.", "elements": ["P13.03"]})) + "\n", encoding="utf-8")
+    assert [e.group for e in rdr_quote_examples(file, ["Meta"])] == ["Yandex"]  # a rename leaks nothing
+
+
+def test_the_2019_quotes_must_be_there_when_asked_for(tmp_path):
+    with pytest.raises(ElementModelError, match="RDR2019_.*rdr2019"):
+        rdr2019_quote_examples(tmp_path)
+
+
+def test_a_written_example_cannot_answer_and_reject_one_element(tmp_path):
+    from pipeline.model.element_model import written_examples
+
+    (tmp_path / "x.jsonl").write_text(json.dumps({"id": "a", "text": "t", "elements": ["P13.01"],
+                                                  "rejected_elements": ["P13.01"]}) + "\n", encoding="utf-8")
+    with pytest.raises(ElementModelError, match="x.jsonl, line 1: P13.01"):
+        written_examples(tmp_path)
+    only_positive = [ElementExample(f"staff access {i}", frozenset({"P13.01"}), "a") for i in range(3)]
+    with pytest.raises(ElementModelError, match="P13.01"):
+        ElementModel(min_positives=2).fit(only_positive)
 
 
 def test_reader_settings_are_checked_and_reach_the_rules():

@@ -43,6 +43,11 @@ from pipeline.store import Workspace
     ("topWHAT TYPES OF INFORMATION WE COLLECT ABOUT YOU", "p", "title"),  # "top" glued from a back-to-top link
     ("2. We keep your data for 30 days after you close your account.", "p", "prose"),
     ("WE DO NOT SELL YOUR PERSONAL INFORMATION TO ANYONE.", "p", "prose"),  # shouting, but a sentence
+    # a numbered lead-in joined with its list is judged as a whole, not as a heading
+    ("3. We may share your information with:\nour affiliates\nservice providers", "li", "list_item"),
+    ("3. We may share your information with:\n(a) our affiliates\n(b) service providers", "p", "prose"),
+    ("To exercise your rights write to:\nAttn: Data Protection Officer\nP.O. Box 12", "p", "prose"),
+    ("Can We Change This Policy Without Telling You?\"", "p", "title"),
 ])
 def test_passage_kind(text, block, kind):
     assert passage_kind(text, block) == kind

@@ -98,11 +98,15 @@ def test_unmarked_list_items_stay_with_their_lead_in():
         ("(ii) service providers who process it for us.", "p", ("Sharing",), 1),
         ("\u00b7 auditors and professional advisers.", "p", ("Sharing",), 1),
         ("We never sell it.", "p", ("Sharing",), 1),
-        ("(a) is not a list item when nothing introduces it: a new paragraph.", "p", ("Other",), 2),
+        ("(a) is not a list item when nothing introduces it: a new paragraph.", "p", ("Sharing",), 1),
+        ("You may:", "p", ("Sharing",), 1),
+        ("access your data", "li", ("Sharing",), 1),
+        ("(c) 2024 Acme Inc. All rights reserved.", "p", ("Sharing",), 1),
     ])
     texts = [p.text for p in segment(extraction, "abc", PassageSizes(max_sentences=8, max_chars=1200))]
     assert texts[0].startswith("We may share personal information with:") and texts[0].endswith("advisers.")
-    assert texts[1:] == ["We never sell it.", "(a) is not a list item when nothing introduces it: a new paragraph."]
+    assert texts[1:3] == ["We never sell it.", "(a) is not a list item when nothing introduces it: a new paragraph."]
+    assert texts[-1] == "(c) 2024 Acme Inc. All rights reserved."  # a copyright line, not the list's item
 
 
 def test_a_lead_in_opens_the_next_passage_instead_of_ending_one():
@@ -113,3 +117,13 @@ def test_a_lead_in_opens_the_next_passage_instead_of_ending_one():
     ])
     texts = [" ".join(p.text.split()) for p in segment(extraction, "abc", PassageSizes(max_sentences=2, max_chars=1200))]
     assert texts == ["We collect your name.", "We use it for these purposes: Delivering orders.", "Preventing fraud."]
+
+
+def test_a_lead_in_moves_only_when_it_fits_with_the_next_sentence():
+    long_item = "Delivering the orders you place with us and every related service, " * 2
+    extraction = _extraction([
+        ("We collect your name. We use it for these purposes:", "p", ("Use",), 1),
+        (long_item.strip() + ".", "li", ("Use",), 1),
+    ])
+    for p in segment(extraction, "abc", PassageSizes(max_sentences=2, max_chars=120)):
+        assert len(p.text) <= 120

@@ -119,7 +119,8 @@ class _Builder:
                 self.open[-1].append(text)
             return
         # "**Label**" alone, or before a line break, is a heading (html.py's bold-label rule);
-        # so is a paragraph that is one "_italic label_" ("_Other general terms_", WeChat's terms).
+        # in Markdown so is a paragraph that is one "_italic label_" ("_Other general terms_",
+        # WeChat's terms as converted from HTML).
         tokens = [t for t in children if t.type != "text" or t.content]
         if tokens and tokens[0].type in ("strong_open", "em_open"):
             close = tokens[0].type.replace("_open", "_close")

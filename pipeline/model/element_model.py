@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -70,23 +69,18 @@ class ElementExample:
 
 def rdr_quote_examples(path: Path, exclude_companies: Iterable[str] = ()) -> list[ElementExample]:
     """RDR's evidence quotes that name elements, "(Source n)" notes removed, without the quotes
-    of ``exclude_companies`` (RDR's company names, matched by :func:`company_key`: an evaluation
-    leaves its companies out)."""
-    exclude = {company_key(c) for c in exclude_companies}
+    of ``exclude_companies`` (RDR's company names, matched across spellings and renames by
+    :func:`~pipeline.references.company_identity`: an evaluation leaves its companies out)."""
+    from ..references import company_identity
+
+    exclude = {company_identity(c) for c in exclude_companies}
     out = []
     for _, row in iter_jsonl(path):
-        if row.get("elements") and company_key(row.get("company", "")) not in exclude:
+        if row.get("elements") and company_identity(row.get("company", "")) not in exclude:
             text = " ".join(_SOURCE_NOTE.sub(" ", str(row["text"])).split())
             if text:
                 out.append(ElementExample(text, frozenset(row["elements"]), str(row["company"])))
     return out
-
-
-def company_key(name: str) -> str:
-    """RDR's company names compared across editions: "AT&T" and "ATT", "Mail.Ru" and "MailRu",
-    "América Móvil" and "AmericaMovil" are one company."""
-    plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
 def load_rdr2019_crosswalk(path: Path = RDR2019_CROSSWALK) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -110,16 +104,22 @@ def rdr2019_quote_examples(folder: Path, exclude_companies: Iterable[str] = (), 
 
     Quotes shorter than ``min_chars`` (a product name, "Privacy Policy") are left out; a quote
     given for several services or elements is one example with all their elements. Companies
-    in ``exclude_companies`` are matched by :func:`company_key`."""
+    in ``exclude_companies`` are matched as :func:`rdr_quote_examples` matches them."""
+    from ..references import company_identity
+
     mapping = load_rdr2019_crosswalk(crosswalk)
-    exclude = {company_key(c) for c in exclude_companies}
+    exclude = {company_identity(c) for c in exclude_companies}
     found: dict[tuple[str, str], set[str]] = {}
-    for file in sorted(Path(folder).glob("RDR2019_*_Outcome.csv")):
+    files = sorted(Path(folder).glob("RDR2019_*_Outcome.csv"))
+    if not files:
+        raise ElementModelError(f"no RDR2019_*_Outcome.csv in {folder}: the config asks for the 2019 quotes "
+                                "(element_model: rdr2019: true); put RDR's 2019 element outcomes there or set it to false")
+    for file in files:
         with file.open(encoding="utf-8-sig", newline="") as handle:
             for row in csv.DictReader(handle):
                 if row.get("Scoring_Level") != "Element" or row.get("Answer") not in ("yes", "partial"):
                     continue
-                if company_key(row["Company"]) in exclude:
+                if company_identity(row["Company"]) in exclude:
                     continue
                 parts = mapping.get(row["Element"], {})
                 level = row.get("Level") or ""
@@ -139,9 +139,15 @@ def written_examples(folder: Path = CORPORA_DIR / "elements") -> list[ElementExa
     they name; a near miss (``exhaustive: false``) is a negative only for its
     ``rejected_elements`` (it may answer another element: cookies on the company's own site are
     no answer to P9's third-party collection but are one to P3a's)."""
-    return [ElementExample(row["text"], frozenset(row.get("elements", ())), "hrdc-authors",
-                           frozenset(row.get("rejected_elements", ())), bool(row.get("exhaustive", True)))
-            for file in sorted(Path(folder).glob("*.jsonl")) for _, row in iter_jsonl(file)]
+    out = []
+    for file in sorted(Path(folder).glob("*.jsonl")):
+        for line, row in iter_jsonl(file):
+            elements, rejected = frozenset(row.get("elements", ())), frozenset(row.get("rejected_elements", ()))
+            if elements & rejected:
+                raise ElementModelError(f"{file}, line {line}: {', '.join(sorted(elements & rejected))} "
+                                        "both answered and rejected")
+            out.append(ElementExample(row["text"], elements, "hrdc-authors", rejected, bool(row.get("exhaustive", True))))
+    return out
 
 
 class ElementModel:
@@ -167,6 +173,9 @@ class ElementModel:
             y = np.fromiter((eid in e.elements for e in examples), bool, len(examples))
             rows = np.ones(len(examples), bool)
             rows[[i for i in partial if not examples[i].judged(eid)]] = False
+            if y[rows].all():
+                raise ElementModelError(f"element {eid}: every example judged for it is a positive; "
+                                        "add negatives (element_model: negatives) or near misses")
             lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000).fit(X[rows], y[rows])
             weights[:, j], bias[j] = lr.coef_[0], lr.intercept_[0]
         weights[np.abs(weights) < self.prune] = 0.0
@@ -235,7 +244,7 @@ def _merge_texts(examples: Sequence[ElementExample]) -> list[ElementExample]:
     for e in examples:
         key = " ".join(e.text.lower().split())
         seen = merged.get(key)
-        merged[key] = e if seen is None else ElementExample(seen.text, seen.elements | e.elements, seen.group)
+        merged[key] = e if seen is None else replace(seen, elements=seen.elements | e.elements)
     return list(merged.values())
 
 

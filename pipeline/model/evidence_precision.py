@@ -273,7 +273,7 @@ def records(prepared: Prepared, rules: ScoringRules = ScoringRules(), min_overla
     rows = []
     for statement, spans, tags in zip(prepared.statements, prepared.passage_spans, prepared.tags):
         verdicts, _ = score_criteria(statement.statement_id, tags, msa, rules)
-        pool = supporting_tags(tags, rules).groupby("criterion")["passage_id"].agg(list).to_dict()
+        pool = supporting_tags(tags, rules).groupby("criterion")["passage_id"].agg(list).to_dict() if len(tags) else {}
         rows += verdict_rows(statement, verdicts, spans, prepared.criteria, min_overlap, pool)
     columns = ["statement", "criterion", "verdict", "n_passages", "quotes", "labelled_quotes",
                "top_labelled", "any_labelled", "gold_sentences", "top_quote"]
