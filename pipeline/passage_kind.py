@@ -66,8 +66,9 @@ _POSTAL = re.compile(r"\battn\b\.?\s*:|\bp\.?\s?o\.?\s?box\s+\d", re.I)
 _LEGAL_FORM_END = re.compile(r"(?:^|[\s,])(?:inc|ltd|llc|plc|corp|co|s\.\s?a|n\.\s?v|b\.\s?v|s\.\s?p\.\s?a|s\.\s?a\.\s?s|"
                              r"ag|gmbh|kg|se|oy|ab|as|sa|nv|bv|pty|l\.\s?p)\.$", re.I)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-# "1.2. Enforcement and breach of this Policy", "11.2 How long are cookies stored", "IV. Remedies"
-_SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+\S")
+# "1.2. Enforcement and breach of this Policy", "11.2 How long are cookies stored", "IV. Remedies";
+# the PDF extractor's numbered headings too.
+NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)\s+\S")
 _STOP = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "your", "our", "&"}
 
 
@@ -100,7 +101,7 @@ def passage_kind(text: str, block_kind: str = "p") -> str:
         return "navigation" if block_kind == "li" else "title"  # "Halcyra, Inc." is a name line
     if block_kind == "li":
         return "list_item"
-    if one_line and not sentence and len(words) <= 15 and (_SECTION_NUMBER.match(line) or _mostly_upper(line)):
+    if one_line and not sentence and len(words) <= 15 and (NUMBERED_HEADING.match(line) or _mostly_upper(line)):
         return "title"  # a numbered or upper-case heading that lost its markup
     if not sentence and len(words) <= 6:
         return "title"  # a label or a chart caption, not a statement

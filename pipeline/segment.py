@@ -17,10 +17,10 @@ from pipeline.passage_kind import passage_kind
 from pipeline.records import Block, Extraction, Passage, PassageSizes, stable_id
 
 _LINE = re.compile(r"[^\n]+")
-# A paragraph that is a list item without list markup: "· our affiliates", "(ii) your device
-# identifiers", "b) any third-party services", as policies converted from HTML or PDF have them.
-_ITEM_START = re.compile(r"^\s*(?!\(c\)\s*(?:\d|\u00a9))(?:[\u00b7\u2022\u25aa\u25e6\u2023\u2013-]\s|\(?(?:[ivx]{1,4}|[a-z])\)\s"
-                         r"|\(\d{1,2}\)\s|\d{1,2}\)\s)", re.I)  # "(c) 2024 Acme" is a copyright line
+# A paragraph enumerated as a list item: "(ii) your device identifiers", "b) any third-party
+# services" (bullet glyphs are read as list items by the extractors). "(c) 2024 Acme" is a
+# copyright line.
+_ITEM_START = re.compile(r"^\s*(?!\(c\)\s*(?:\d|\u00a9))(?:\(?(?:[ivx]{1,4}|[a-z])\)|\(\d{1,2}\)|\d{1,2}\))\s", re.I)
 
 
 @lru_cache(maxsize=1)

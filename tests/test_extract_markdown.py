@@ -60,6 +60,17 @@ def test_an_italic_label_alone_is_a_heading_but_italic_words_in_a_sentence_are_n
     ]
 
 
+def test_lines_led_by_bullet_glyphs_markdown_does_not_know_are_list_items():
+    assert blocks("# Sharing\n\nWe share it with:\n\n\u00b7 our affiliates\n\u00b7 service providers\n\n"
+                  "\u00b7 not a list item\nbecause this line has no bullet\n") == [
+        ("heading", "Sharing", ("Sharing",)),
+        ("p", "We share it with:", ("Sharing",)),
+        ("li", "our affiliates", ("Sharing",)),
+        ("li", "service providers", ("Sharing",)),
+        ("p", "\u00b7 not a list item because this line has no bullet", ("Sharing",)),
+    ]
+
+
 def test_list_items_are_li_blocks_with_their_own_text():
     got = blocks(
         "# Rights\n\nYou may:\n\n* access your data\n* delete it\n  * in the app\n  * by email\n"

@@ -131,6 +131,20 @@ class _Builder:
                 self.heading(label, 7)
                 self.add(_clean(_inline(rest)), "p")
                 return
+        lines, line = [], []
+        for tok in children:
+            if tok.type in ("softbreak", "hardbreak"):
+                lines.append(line)
+                line = []
+            else:
+                line.append(tok)
+        items = [strip_bullet(_one_line(part)) for part in [*lines, line] if _one_line(part)]
+        if items and all(bullet for _, bullet in items):
+            # "· our affiliates" lines: a list whose bullets Markdown does not know, as the
+            # PDF and HTML extractors read them
+            for item, _ in items:
+                self.add(item, "li")
+            return
         self.add(_clean(_inline(children)), "p")
 
 

@@ -25,6 +25,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.records import DEFAULT_EXTRACT_OPTIONS, Extraction, ExtractOptions
 
+from ..passage_kind import NUMBERED_HEADING
 from .blocks import assemble
 from .hyphens import join_lines, resolve_markers
 from .normalize import clean_line, strip_bullet
@@ -34,7 +35,6 @@ from .normalize import clean_line, strip_bullet
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-\u2013(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,6})\s*[-\u2013)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
-_NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)\s+\S")
 _SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", '"', "\u201d")
 # TeX sets an accent as a glyph of its own before the letter ("Sup ´ erieure", "G¨urkan"), and
 # PDFium reads it as a spacing accent between spaces; it belongs on the letter after it. The
@@ -235,7 +235,7 @@ def _is_heading(line: _Line, body_size: float, o: ExtractOptions) -> bool:
     if (words <= o.pdf_caps_heading_max_words and line.text.isupper()
             and sum(c.isalpha() for c in line.text) >= o.pdf_caps_heading_min_letters):
         return True
-    return bool(_NUMBERED_HEADING.match(line.text)) and words <= o.pdf_numbered_heading_max_words and line.bold
+    return bool(NUMBERED_HEADING.match(line.text)) and words <= o.pdf_numbered_heading_max_words and line.bold
 
 
 def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tuple[int, str]], o: ExtractOptions):
@@ -270,7 +270,7 @@ def _blocks(lines: list[_Line], body_size: float, page_no: int, stack: list[tupl
             else:
                 flush()
                 level = 1 if line.size >= body_size * o.pdf_title_size else 2 if line.size >= body_size * o.pdf_heading_size else 3
-                if _NUMBERED_HEADING.match(text) and text[0].isdigit():
+                if NUMBERED_HEADING.match(text) and text[0].isdigit():
                     # "1." and "1.0" sit one level below lettered or unnumbered headings, "1.1" two
                     level += 1 + len(re.findall(r"\.0*[1-9]", text.split()[0]))
                 while stack and stack[-1][0] >= level:

@@ -77,10 +77,15 @@ def rdr_quote_examples(path: Path, exclude_companies: Iterable[str] = ()) -> lis
     out = []
     for _, row in iter_jsonl(path):
         if row.get("elements") and company_identity(row.get("company", "")) not in exclude:
-            text = " ".join(_SOURCE_NOTE.sub(" ", str(row["text"])).split())
+            text = _clean_quote(str(row["text"]))
             if text:
                 out.append(ElementExample(text, frozenset(row["elements"]), str(row["company"])))
     return out
+
+
+def _clean_quote(text: str) -> str:
+    """A quote without RDR's "(Source n)" notes, on one line with single spaces."""
+    return " ".join(_SOURCE_NOTE.sub(" ", text).split())
 
 
 def load_rdr2019_crosswalk(path: Path = RDR2019_CROSSWALK) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -128,7 +133,7 @@ def rdr2019_quote_examples(folder: Path, exclude_companies: Iterable[str] = (), 
                 if not elements:
                     continue
                 for quote in _QUOTED.findall(row.get("Comments") or ""):
-                    text = " ".join(_SOURCE_NOTE.sub(" ", quote.replace("...", " ").replace("\u2026", " ")).split())
+                    text = _clean_quote(quote.replace("...", " ").replace("\u2026", " "))
                     if len(text) >= min_chars:
                         found.setdefault((row["Company"], text), set()).update(elements)
     return [ElementExample(text, frozenset(elements), company) for (company, text), elements in found.items()]
